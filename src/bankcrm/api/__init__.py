@@ -1,0 +1,1 @@
+"""HTTP layer: the FastAPI app, shared dependencies and error handling."""

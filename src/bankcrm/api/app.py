@@ -1,0 +1,115 @@
+"""The FastAPI application factory: routers per domain, error handling, the web bundle."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bankcrm import __version__
+from bankcrm.api.deps import DbSession, Public
+from bankcrm.auth.router import router as auth_router
+from bankcrm.clock import Clock
+from bankcrm.config import Settings, get_settings
+from bankcrm.customers.router import router as customers_router
+from bankcrm.db import make_engine, make_sessionmaker
+from bankcrm.errors import DomainError
+from bankcrm.orgs.router import router as orgs_router
+from bankcrm.system.router import router as system_router
+
+log = logging.getLogger("bankcrm.api")
+
+MAX_BODY_BYTES = 1_000_000
+
+
+def _error(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"code": code, "message": message, "details": details})
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # Echo where and why, never the submitted value (it may be a password or an ID number).
+    return [{"loc": [str(x) for x in e.get("loc", ())], "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()]
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="bankcrm",
+        version=__version__,
+        description="商业银行客户关系管理系统 API / Bank CRM API",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        redoc_url=None,
+    )
+    app.state.engine = engine or make_engine(settings.resolved_database_url())
+    app.state.sessionmaker = make_sessionmaker(app.state.engine)
+    app.state.clock = clock or Clock()
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        return _error(exc.status_code, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, "validation_error", "请求参数不正确 / invalid request", _validation_details(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "http_error")
+        message = {404: "资源不存在 / not found", 405: "不支持的方法 / method not allowed"}.get(
+            exc.status_code, str(exc.detail))
+        return _error(exc.status_code, code, message)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
+        return _error(500, "internal_error", "系统内部错误，请稍后再试 / internal error")
+
+    @app.middleware("http")
+    async def limits_and_headers(request: Request, call_next: Any) -> Any:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return _error(413, "too_large", "请求体过大 / request body too large")
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.get("/healthz", tags=["ops"], operation_id="ops-healthz", dependencies=[Public])
+    def healthz(db: DbSession) -> dict[str, str]:
+        db.execute(text("SELECT 1"))
+        return {"status": "ok", "database": app.state.engine.dialect.name}
+
+    for router in (auth_router, orgs_router, system_router, customers_router):
+        app.include_router(router)
+
+    _mount_web(app, settings.web_dist)
+    return app
+
+
+def _mount_web(app: FastAPI, dist: Path) -> None:
+    index = dist / "index.html"
+    if not index.is_file():
+        return
+    if (dist / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+
+    @app.get("/{path:path}", include_in_schema=False, dependencies=[Public])
+    def spa(path: str) -> FileResponse:
+        if path.startswith("api/"):
+            raise StarletteHTTPException(404)
+        candidate = (dist / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+            return FileResponse(candidate)
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,1 @@
+"""Operators, roles, permissions, sessions, data scope, masking and the audit trail."""

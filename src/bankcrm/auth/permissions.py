@@ -1,0 +1,109 @@
+"""The catalog of permission codes (function-button granularity) and the built-in roles.
+
+Every route names one of these codes in its ``Requires(...)`` dependency; the route sweep
+test fails on a route without one and on a code that is not in this catalog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bankcrm.auth.models import DataScope
+
+
+@dataclass(frozen=True)
+class Permission:
+    code: str
+    module: str
+    name_zh: str
+    name_en: str
+
+
+CATALOG: tuple[Permission, ...] = (
+    Permission("customer.view", "customer", "查看客户", "View customers"),
+    Permission("customer.unmask", "customer", "查看敏感信息明文", "Reveal sensitive fields"),
+    Permission("org.view", "system", "查看机构", "View orgs"),
+    Permission("org.create", "system", "新建机构", "Create org"),
+    Permission("org.edit", "system", "机构更名", "Rename org"),
+    Permission("org.move", "system", "机构迁移", "Move org"),
+    Permission("org.merge", "system", "机构合并", "Merge orgs"),
+    Permission("org.close", "system", "机构撤销", "Close org"),
+    Permission("user.view", "system", "查看操作员", "View operators"),
+    Permission("user.create", "system", "新增操作员", "Create operator"),
+    Permission("user.edit", "system", "修改操作员", "Edit operator"),
+    Permission("user.disable", "system", "停用/启用操作员", "Disable/enable operator"),
+    Permission("user.reset_password", "system", "重置密码", "Reset password"),
+    Permission("user.unlock", "system", "解锁操作员", "Unlock operator"),
+    Permission("role.view", "system", "查看角色", "View roles"),
+    Permission("role.create", "system", "新增角色", "Create role"),
+    Permission("role.edit", "system", "修改角色", "Edit role"),
+    Permission("role.delete", "system", "删除角色", "Delete role"),
+    Permission("audit.view", "system", "查看审计日志", "View audit trail"),
+    Permission("audit.verify", "system", "校验审计链", "Verify audit chain"),
+    Permission("param.view", "system", "查看系统参数", "View parameters"),
+    Permission("param.edit", "system", "修改系统参数", "Edit parameters"),
+    Permission("code.view", "system", "查看代码表", "View code tables"),
+    Permission("code.edit", "system", "维护代码表", "Edit code tables"),
+)
+
+CODES: frozenset[str] = frozenset(p.code for p in CATALOG)
+
+# Codes every signed-in user has without a role saying so (their own session and password).
+SELF_SERVICE = "self"
+
+
+@dataclass(frozen=True)
+class BuiltinRole:
+    code: str
+    name: str
+    name_en: str
+    data_scope: DataScope
+    codes: frozenset[str]
+
+
+def _codes(*prefixes: str, exclude: tuple[str, ...] = ()) -> frozenset[str]:
+    return frozenset(
+        c for c in CODES if any(c == p or c.startswith(p + ".") for p in prefixes) and c not in exclude
+    )
+
+
+_VIEW_BASICS = frozenset({"org.view", "code.view"})
+
+BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
+    BuiltinRole("sysadmin", "系统管理员", "System administrator", DataScope.all, CODES),
+    BuiltinRole(
+        "branch_admin",
+        "分行系统管理员",
+        "Branch administrator",
+        DataScope.subtree,
+        _codes("user", "role", "org.view", "code.view", "param.view", "audit.view"),
+    ),
+    BuiltinRole(
+        "president",
+        "行长",
+        "Branch president",
+        DataScope.subtree,
+        _VIEW_BASICS | {"customer.view", "user.view"},
+    ),
+    BuiltinRole(
+        "business_dept",
+        "业务部门",
+        "Business department",
+        DataScope.subtree,
+        _VIEW_BASICS | {"customer.view"},
+    ),
+    BuiltinRole(
+        "customer_manager", "客户经理", "Customer manager", DataScope.own, _VIEW_BASICS | {"customer.view"}
+    ),
+    BuiltinRole(
+        "lobby_manager", "大堂经理", "Lobby manager", DataScope.org, _VIEW_BASICS | {"customer.view"}
+    ),
+    BuiltinRole("analyst", "分析员", "Analyst", DataScope.subtree, _VIEW_BASICS | {"customer.view"}),
+    BuiltinRole(
+        "auditor",
+        "审计员",
+        "Auditor",
+        DataScope.all,
+        _VIEW_BASICS | {"audit.view", "audit.verify", "user.view", "role.view", "param.view"},
+    ),
+)

@@ -1,0 +1,232 @@
+"""HTTP routes: sign-in, sessions, password, operators, roles, permissions, audit trail."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import func, select
+from starlette.concurrency import run_in_threadpool
+
+from bankcrm.api.deps import (
+    SESSION_COOKIE,
+    Authenticated,
+    DbSession,
+    Now,
+    Public,
+    client_ip,
+    requires,
+)
+from bankcrm.auth import admin, audit, sessions
+from bankcrm.auth.models import AuditRecord, Role, User, UserStatus
+from bankcrm.auth.permissions import CATALOG
+from bankcrm.auth.principal import Principal
+from bankcrm.auth.scope import audit_clause
+from bankcrm.auth.schemas import (
+    AuditOut,
+    AuditVerifyOut,
+    LoginIn,
+    LoginOut,
+    MeOut,
+    PasswordChangeIn,
+    PermissionOut,
+    RoleCreateIn,
+    RoleOut,
+    RoleRef,
+    RoleUpdateIn,
+    UserCreateIn,
+    UserOut,
+    UserUpdateIn,
+    UserWithPasswordOut,
+)
+from bankcrm.config import get_settings
+from bankcrm.errors import DomainError
+from bankcrm.orgs.models import Org
+from bankcrm.schemas import Page, PageNo, PageSize
+
+router = APIRouter(prefix="/api", tags=["auth"])
+
+
+def _me(db: DbSession, user: User, csrf: str) -> MeOut:
+    org = db.get(Org, user.org_id)
+    return MeOut(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        org_id=user.org_id,
+        org_name=org.name if org else "",
+        roles=[RoleRef.model_validate(r) for r in user.roles],
+        permissions=sorted(user.codes),
+        data_scope=user.data_scope,
+        must_change_password=user.must_change_password,
+        csrf_token=csrf,
+    )
+
+
+@router.post("/auth/login", operation_id="auth-login", dependencies=[Public])
+async def login(body: LoginIn, request: Request, response: Response, db: DbSession, now: Now) -> LoginOut:
+    try:
+        result = await run_in_threadpool(
+            sessions.login, db, body.username, body.password, ip=client_ip(request), now=now
+        )
+    except DomainError:
+        # Failures are recorded (count, lockout, audit) even though the request fails.
+        await run_in_threadpool(db.commit)
+        raise
+    response.set_cookie(
+        SESSION_COOKIE,
+        result.token,
+        httponly=True,
+        samesite="strict",
+        secure=get_settings().cookie_secure,
+        path="/",
+    )
+    me = _me(db, result.user, result.csrf_token)
+    return LoginOut(user=me, csrf_token=result.csrf_token)
+
+
+@router.post("/auth/logout", operation_id="auth-logout", status_code=204)
+def logout(request: Request, response: Response, db: DbSession, p: Authenticated, now: Now) -> None:
+    sessions.logout(db, request.cookies.get(SESSION_COOKIE, ""), ip=p.ip, now=now)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+@router.get("/auth/me", operation_id="auth-me")
+def me(request: Request, db: DbSession, p: Authenticated) -> MeOut:
+    user = db.get(User, p.user_id)
+    assert user is not None
+    return _me(db, user, request.state.csrf_token)
+
+
+@router.post("/auth/password", operation_id="auth-change_password", status_code=204)
+def change_password(body: PasswordChangeIn, request: Request, db: DbSession, p: Authenticated, now: Now) -> None:
+    sessions.change_password(db, p, request.state.auth_session_id, body.old_password, body.new_password, now=now)
+
+
+# -- operators ---------------------------------------------------------------------------------
+
+
+@router.get("/users", operation_id="users-list", tags=["users"])
+def list_users(
+    db: DbSession,
+    p: Annotated[Principal, requires("user.view")],
+    q: Annotated[str | None, Query(max_length=64)] = None,
+    org_id: int | None = None,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
+) -> Page[UserOut]:
+    rows, total = admin.list_users(db, p, q=q, org_id=org_id, page=page, page_size=page_size)
+    return Page[UserOut](items=[admin.user_out(db, u) for u in rows], total=total)
+
+
+@router.post("/users", operation_id="users-create", tags=["users"], status_code=201)
+def create_user(
+    body: UserCreateIn, db: DbSession, p: Annotated[Principal, requires("user.create")], now: Now
+) -> UserWithPasswordOut:
+    user, password = admin.create_user(db, p, body, now=now)
+    return UserWithPasswordOut(user=admin.user_out(db, user), initial_password=password)
+
+
+@router.get("/users/{user_id}", operation_id="users-get", tags=["users"])
+def get_user(user_id: int, db: DbSession, p: Annotated[Principal, requires("user.view")]) -> UserOut:
+    return admin.user_out(db, admin.get_user_in_scope(db, p, user_id))
+
+
+@router.patch("/users/{user_id}", operation_id="users-update", tags=["users"])
+def update_user(
+    user_id: int, body: UserUpdateIn, db: DbSession, p: Annotated[Principal, requires("user.edit")], now: Now
+) -> UserOut:
+    return admin.user_out(db, admin.update_user(db, p, user_id, body, now=now))
+
+
+@router.post("/users/{user_id}/disable", operation_id="users-disable", tags=["users"])
+def disable_user(user_id: int, db: DbSession, p: Annotated[Principal, requires("user.disable")], now: Now) -> UserOut:
+    return admin.user_out(db, admin.set_user_status(db, p, user_id, UserStatus.disabled, now=now))
+
+
+@router.post("/users/{user_id}/enable", operation_id="users-enable", tags=["users"])
+def enable_user(user_id: int, db: DbSession, p: Annotated[Principal, requires("user.disable")], now: Now) -> UserOut:
+    return admin.user_out(db, admin.set_user_status(db, p, user_id, UserStatus.active, now=now))
+
+
+@router.post("/users/{user_id}/unlock", operation_id="users-unlock", tags=["users"])
+def unlock_user(user_id: int, db: DbSession, p: Annotated[Principal, requires("user.unlock")], now: Now) -> UserOut:
+    return admin.user_out(db, admin.unlock_user(db, p, user_id, now=now))
+
+
+@router.post("/users/{user_id}/reset-password", operation_id="users-reset_password", tags=["users"])
+def reset_password(
+    user_id: int, db: DbSession, p: Annotated[Principal, requires("user.reset_password")], now: Now
+) -> UserWithPasswordOut:
+    user, password = admin.reset_password(db, p, user_id, now=now)
+    return UserWithPasswordOut(user=admin.user_out(db, user), initial_password=password)
+
+
+# -- roles and permissions ---------------------------------------------------------------------
+
+
+def _role_out(role: Role) -> RoleOut:
+    return RoleOut(id=role.id, code=role.code, name=role.name, name_en=role.name_en, data_scope=role.data_scope,
+                   org_id=role.org_id, builtin=role.builtin, permissions=sorted(role.codes))
+
+
+@router.get("/roles", operation_id="roles-list", tags=["roles"])
+def list_roles(db: DbSession, p: Annotated[Principal, requires("role.view")]) -> list[RoleOut]:
+    return [_role_out(r) for r in admin.list_roles(db, p)]
+
+
+@router.post("/roles", operation_id="roles-create", tags=["roles"], status_code=201)
+def create_role(body: RoleCreateIn, db: DbSession, p: Annotated[Principal, requires("role.create")], now: Now) -> RoleOut:
+    return _role_out(admin.create_role(db, p, body, now=now))
+
+
+@router.patch("/roles/{role_id}", operation_id="roles-update", tags=["roles"])
+def update_role(
+    role_id: int, body: RoleUpdateIn, db: DbSession, p: Annotated[Principal, requires("role.edit")], now: Now
+) -> RoleOut:
+    return _role_out(admin.update_role(db, p, role_id, body, now=now))
+
+
+@router.delete("/roles/{role_id}", operation_id="roles-delete", tags=["roles"], status_code=204)
+def delete_role(role_id: int, db: DbSession, p: Annotated[Principal, requires("role.delete")], now: Now) -> None:
+    admin.delete_role(db, p, role_id, now=now)
+
+
+@router.get("/permissions", operation_id="roles-permissions", tags=["roles"])
+def list_permissions(p: Annotated[Principal, requires("role.view")]) -> list[PermissionOut]:
+    return [PermissionOut(code=c.code, module=c.module, name_zh=c.name_zh, name_en=c.name_en) for c in CATALOG]
+
+
+# -- audit trail -------------------------------------------------------------------------------
+
+
+@router.get("/audit", operation_id="audit-list", tags=["audit"])
+def list_audit(
+    db: DbSession,
+    p: Annotated[Principal, requires("audit.view")],
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    actor: Annotated[str | None, Query(max_length=64)] = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    page: PageNo = 1,
+    page_size: PageSize = 50,
+) -> Page[AuditOut]:
+    stmt = select(AuditRecord).where(audit_clause(p))
+    if action:
+        stmt = stmt.where(AuditRecord.action.startswith(action, autoescape=True))
+    if actor:
+        stmt = stmt.where(AuditRecord.actor_username == actor.strip().lower())
+    if date_from:
+        stmt = stmt.where(AuditRecord.at >= datetime.combine(date_from, time.min))
+    if date_to:
+        stmt = stmt.where(AuditRecord.at < datetime.combine(date_to + timedelta(days=1), time.min))
+    total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.scalars(stmt.order_by(AuditRecord.id.desc()).offset((page - 1) * page_size).limit(page_size)).all()
+    return Page[AuditOut](items=[AuditOut.model_validate(r) for r in rows], total=total)
+
+
+@router.get("/audit/verify", operation_id="audit-verify", tags=["audit"])
+def verify_audit(db: DbSession, p: Annotated[Principal, requires("audit.verify")]) -> AuditVerifyOut:
+    r = audit.verify(db)
+    return AuditVerifyOut(ok=r.ok, checked=r.checked, first_bad_id=r.first_bad_id, reason=r.reason)

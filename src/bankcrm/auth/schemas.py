@@ -1,0 +1,133 @@
+"""Request and response bodies of authentication, operators, roles and audit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints
+
+from bankcrm.auth.models import DataScope, UserStatus
+from bankcrm.schemas import Code, In, Name, Out
+
+Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{2,31}$", strip_whitespace=True,
+                                           to_lower=True)]
+PasswordText = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class LoginIn(In):
+    username: Annotated[str, Field(min_length=1, max_length=64)]
+    password: PasswordText
+
+
+class PasswordChangeIn(In):
+    old_password: PasswordText
+    new_password: PasswordText
+
+
+class RoleRef(Out):
+    id: int
+    code: str
+    name: str
+    name_en: str
+
+
+class MeOut(Out):
+    id: int
+    username: str
+    display_name: str
+    org_id: int
+    org_name: str
+    roles: list[RoleRef]
+    permissions: list[str]
+    data_scope: DataScope
+    must_change_password: bool
+    csrf_token: str
+
+
+class LoginOut(Out):
+    user: MeOut
+    csrf_token: str
+
+
+class UserOut(Out):
+    id: int
+    username: str
+    display_name: str
+    org_id: int
+    org_name: str
+    roles: list[RoleRef]
+    status: UserStatus
+    must_change_password: bool
+    locked_until: datetime | None
+    last_login_at: datetime | None
+
+
+class UserCreateIn(In):
+    username: Username
+    display_name: Name
+    org_id: int
+    role_ids: Annotated[list[int], Field(max_length=20)] = []
+
+
+class UserUpdateIn(In):
+    display_name: Name | None = None
+    org_id: int | None = None
+    role_ids: Annotated[list[int], Field(max_length=20)] | None = None
+
+
+class UserWithPasswordOut(Out):
+    user: UserOut
+    initial_password: str
+
+
+class RoleOut(Out):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    data_scope: DataScope
+    org_id: int | None
+    builtin: bool
+    permissions: list[str]
+
+
+class RoleCreateIn(In):
+    code: Code
+    name: Name
+    name_en: Name
+    data_scope: DataScope
+    org_id: int | None = None
+    permissions: Annotated[list[str], Field(max_length=500)] = []
+
+
+class RoleUpdateIn(In):
+    name: Name | None = None
+    name_en: Name | None = None
+    data_scope: DataScope | None = None
+    permissions: Annotated[list[str], Field(max_length=500)] | None = None
+
+
+class PermissionOut(Out):
+    code: str
+    module: str
+    name_zh: str
+    name_en: str
+
+
+class AuditOut(Out):
+    id: int
+    at: datetime
+    actor_username: str
+    action: str
+    target_type: str | None
+    target_id: str | None
+    detail: dict[str, Any]
+    ip: str | None
+
+
+class AuditVerifyOut(Out):
+    ok: bool
+    checked: int
+    first_bad_id: int | None
+    reason: str | None

@@ -1,0 +1,83 @@
+"""Data scope (SEC-2), written once: the caller becomes a filter.
+
+Every read of customer data starts from ``readable_customers(principal)``; every admin action
+on orgs, users and roles checks ``org_within(principal, org)``. Nothing else decides scope.
+
+- ``all``: everything.
+- ``subtree``: the caller's org and everything below it (materialised path prefix).
+- ``org``: the caller's org only.
+- ``own``: customers the caller currently manages.
+
+Administration (users, roles, orgs) is always bounded by the caller's org subtree, or by
+nothing for ``all``; the narrower customer scopes do not narrow administration.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, and_, exists, false, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from bankcrm.auth.models import AuditRecord, DataScope, User
+from bankcrm.auth.principal import Principal
+from bankcrm.customers.models import Customer, CustomerManager
+from bankcrm.errors import NotFound
+from bankcrm.orgs.models import Org
+
+
+def org_subtree_clause(principal: Principal) -> ColumnElement[bool]:
+    """Orgs the caller may administer or see in the tree."""
+    if principal.data_scope == DataScope.all:
+        return Org.id.is_not(None)
+    return Org.path.startswith(principal.org_path, autoescape=True)
+
+
+def org_within(principal: Principal, org: Org | None) -> bool:
+    if org is None:
+        return False
+    return principal.data_scope == DataScope.all or org.path.startswith(principal.org_path)
+
+
+def readable_orgs(principal: Principal) -> Select[tuple[Org]]:
+    return select(Org).where(org_subtree_clause(principal))
+
+
+def get_org_in_scope(db: Session, principal: Principal, org_id: int) -> Org:
+    """The org if the caller may administer it; otherwise 404, as if it did not exist."""
+    org = db.get(Org, org_id)
+    if not org_within(principal, org):
+        raise NotFound("机构不存在 / org not found")
+    assert org is not None
+    return org
+
+
+def customer_clause(principal: Principal) -> ColumnElement[bool]:
+    scope = principal.data_scope
+    if scope == DataScope.all:
+        return Customer.id.is_not(None)
+    if scope == DataScope.subtree:
+        return Customer.org_id.in_(select(Org.id).where(Org.path.startswith(principal.org_path, autoescape=True)))
+    if scope == DataScope.org:
+        return Customer.org_id == principal.org_id
+    if scope == DataScope.own:
+        return exists().where(
+            and_(
+                CustomerManager.customer_id == Customer.id,
+                CustomerManager.user_id == principal.user_id,
+                CustomerManager.end_date.is_(None),
+            )
+        )
+    return false()
+
+
+def readable_customers(principal: Principal) -> Select[tuple[Customer]]:
+    return select(Customer).where(customer_clause(principal))
+
+
+def audit_clause(principal: Principal) -> ColumnElement[bool]:
+    """Audit records the caller may read: all, or those of operators in the caller's subtree."""
+    if principal.data_scope == DataScope.all:
+        return AuditRecord.id.is_not(None)
+    return AuditRecord.actor_user_id.in_(
+        select(User.id).join(Org, Org.id == User.org_id).where(org_subtree_clause(principal))
+    )

@@ -1,0 +1,204 @@
+"""Authentication (SEC-6): login with lockout, server-side sessions with timeouts, password change."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bankcrm.auth import audit
+from bankcrm.auth.audit import Actor
+from bankcrm.auth.models import AuthSession, LoginFailure, PasswordHistory, User, UserStatus
+from bankcrm.auth.passwords import burn_verify, hash_password, policy_violations, verify_password
+from bankcrm.auth.principal import Principal
+from bankcrm.errors import BadRequest, Forbidden, Locked, NotAuthenticated
+from bankcrm.orgs.models import Org
+from bankcrm.system.params import get_int
+
+INVALID_CREDENTIALS = "用户名或密码错误 / wrong user name or password"
+# Sessions touched within this many seconds are not written again (saves a write per request).
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def normalize_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User
+    token: str
+    csrf_token: str
+
+
+def _locked_message(until: datetime) -> str:
+    return (
+        f"连续登录失败次数过多，账户已锁定至 {until:%H:%M}（UTC） / "
+        f"too many failed attempts, locked until {until:%H:%M} UTC"
+    )
+
+
+def login(db: Session, username: str, password: str, *, ip: str | None, now: datetime) -> LoginResult:
+    """Check credentials. Failures are flushed; the caller commits them before raising onwards."""
+    name = normalize_username(username)
+    fail = db.get(LoginFailure, name)
+    if fail is not None and fail.locked_until is not None and fail.locked_until > now:
+        burn_verify(password)
+        audit.append(db, Actor(None, name[:64], ip), "login.locked", at=now)
+        raise Locked(_locked_message(fail.locked_until), details={"locked_until": fail.locked_until.isoformat()})
+
+    user = db.scalars(select(User).where(User.username == name)).one_or_none()
+    if user is None:
+        burn_verify(password)
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password)
+
+    if not ok:
+        max_failures = get_int(db, "login.max_failures")
+        if fail is None:
+            fail = LoginFailure(username=name[:64], count=0, last_failed_at=now)
+            db.add(fail)
+        if fail.locked_until is not None and fail.locked_until <= now:
+            fail.count = 0  # an expired lock starts a new count
+            fail.locked_until = None
+        fail.count += 1
+        fail.last_failed_at = now
+        audit.append(
+            db, Actor(user.id if user else None, name[:64], ip), "login.failure", at=now,
+            detail={"consecutive_failures": fail.count},
+        )
+        if fail.count >= max_failures:
+            fail.locked_until = now + timedelta(minutes=get_int(db, "login.lockout_minutes"))
+            audit.append(db, Actor(user.id if user else None, name[:64], ip), "login.lockout", at=now)
+            db.flush()
+            raise Locked(_locked_message(fail.locked_until),
+                         details={"locked_until": fail.locked_until.isoformat()})
+        db.flush()
+        raise NotAuthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
+
+    assert user is not None
+    if user.status != UserStatus.active:
+        audit.append(db, Actor(user.id, name, ip), "login.disabled", at=now)
+        db.flush()
+        raise Forbidden("账户已停用，请联系管理员 / account disabled", code="account_disabled")
+
+    if fail is not None:
+        db.delete(fail)
+    token = secrets.token_urlsafe(32)  # 256 bits
+    csrf = secrets.token_urlsafe(32)
+    db.add(AuthSession(token_hash=token_hash(token), csrf_token=csrf, user_id=user.id,
+                       created_at=now, last_seen_at=now, ip=ip))
+    user.last_login_at = now
+    audit.append(db, Actor(user.id, user.username, ip), "login.success", at=now)
+    db.flush()
+    return LoginResult(user, token, csrf)
+
+
+def logout(db: Session, token: str, *, ip: str | None, now: datetime) -> None:
+    sess = db.scalars(select(AuthSession).where(AuthSession.token_hash == token_hash(token))).one_or_none()
+    if sess is None or sess.revoked_at is not None:
+        return
+    sess.revoked_at = now
+    user = db.get(User, sess.user_id)
+    audit.append(db, Actor(sess.user_id, user.username if user else "?", ip), "logout", at=now)
+    db.flush()
+
+
+@dataclass(frozen=True)
+class Resolved:
+    principal: Principal
+    session: AuthSession
+    must_change_password: bool
+
+
+def resolve(db: Session, token: str | None, *, ip: str | None, now: datetime) -> Resolved:
+    """The session behind a cookie, or NotAuthenticated when missing, revoked or timed out."""
+    if not token or len(token) > 200:
+        raise NotAuthenticated("请先登录 / please sign in")
+    sess = db.scalars(select(AuthSession).where(AuthSession.token_hash == token_hash(token))).one_or_none()
+    if sess is None or sess.revoked_at is not None:
+        raise NotAuthenticated("请先登录 / please sign in")
+    idle = timedelta(minutes=get_int(db, "session.idle_timeout_minutes"))
+    absolute = timedelta(hours=get_int(db, "session.absolute_timeout_hours"))
+    if now - sess.last_seen_at > idle or now - sess.created_at > absolute:
+        sess.revoked_at = now
+        db.flush()
+        raise NotAuthenticated("会话已超时，请重新登录 / session expired, please sign in again",
+                               code="session_expired")
+    user = db.get(User, sess.user_id)
+    if user is None or user.status != UserStatus.active:
+        sess.revoked_at = now
+        db.flush()
+        raise NotAuthenticated("请先登录 / please sign in")
+    if now - sess.last_seen_at >= TOUCH_EVERY:
+        sess.last_seen_at = now
+        db.flush()
+    org = db.get(Org, user.org_id)
+    assert org is not None
+    principal = Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        org_id=user.org_id,
+        org_path=org.path,
+        data_scope=user.data_scope,
+        codes=frozenset(user.codes),
+        ip=ip,
+    )
+    return Resolved(principal, sess, user.must_change_password)
+
+
+def revoke_user_sessions(db: Session, user_id: int, *, now: datetime, keep: int | None = None) -> int:
+    stmt = (
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    if keep is not None:
+        stmt = stmt.where(AuthSession.id != keep)
+    result = db.execute(stmt)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def set_password(db: Session, user: User, new_password: str, *, now: datetime, must_change: bool) -> None:
+    """Store a new password hash, remembering it for the no-reuse rule."""
+    h = hash_password(new_password)
+    user.password_hash = h
+    user.password_changed_at = now
+    user.must_change_password = must_change
+    db.add(PasswordHistory(user_id=user.id, password_hash=h, created_at=now))
+    db.flush()
+
+
+def change_password(
+    db: Session, principal: Principal, session_id: int, old: str, new: str, *, now: datetime
+) -> None:
+    user = db.get(User, principal.user_id)
+    assert user is not None
+    if not verify_password(user.password_hash, old):
+        raise BadRequest("原密码不正确 / current password is wrong", code="wrong_password")
+    problems = policy_violations(new, username=user.username, min_length=get_int(db, "password.min_length"))
+    keep = get_int(db, "password.history_count")
+    recent = db.scalars(
+        select(PasswordHistory.password_hash)
+        .where(PasswordHistory.user_id == user.id)
+        .order_by(PasswordHistory.id.desc())
+        .limit(keep)
+    ).all()
+    if any(verify_password(h, new) for h in [user.password_hash, *recent]):
+        problems.append(f"不能与最近 {keep} 次使用的密码相同 / must differ from the last {keep} passwords")
+    if problems:
+        raise BadRequest("新密码不符合密码策略 / the new password breaks the password policy",
+                         code="password_policy", details=problems)
+    set_password(db, user, new, now=now, must_change=False)
+    revoke_user_sessions(db, user.id, now=now, keep=session_id)
+    audit.append(db, principal.actor, "password.change", at=now, target_type="user", target_id=user.id)

@@ -1,0 +1,171 @@
+"""The ``bankcrm`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from bankcrm.config import get_settings
+
+app = typer.Typer(help="bankcrm: customer relationship management for commercial banks", no_args_is_help=True)
+db_app = typer.Typer(help="Operational database", no_args_is_help=True)
+user_app = typer.Typer(help="Operators", no_args_is_help=True)
+audit_app = typer.Typer(help="Audit trail", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+console = Console()
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from bankcrm.db import make_engine
+
+    return make_engine(get_settings().resolved_database_url())
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the schema to the newest migration, and load reference data."""
+    from bankcrm import migrate
+    from bankcrm.db import make_sessionmaker, session_scope
+    from bankcrm.system.seed import bootstrap
+
+    engine = _engine()
+    migrate.upgrade(engine)
+    with session_scope(make_sessionmaker(engine)) as db:
+        bootstrap(db)
+    console.print(f"[green]schema at head[/green] ({engine.url.render_as_string(hide_password=True)})")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Fail when the models and the migrations disagree."""
+    from bankcrm import migrate
+
+    migrate.check(_engine())
+    console.print("[green]models and migrations agree[/green]")
+
+
+def _demo_banner(password: str) -> None:
+    from bankcrm.demo import USERS
+
+    s = get_settings()
+    console.print(f"\n[bold]bankcrm[/bold] is at [link]http://{s.host}:{s.port}/[/link]\n")
+    t = Table(title=f"Demo logins (password for all: {password})")
+    t.add_column("user")
+    t.add_column("role")
+    t.add_column("name")
+    for u in USERS:
+        t.add_row(u.username, u.role, u.display_name)
+    console.print(t)
+
+
+@app.command()
+def demo(serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True) -> None:
+    """Build the demo installation (org tree, users, customers) and start the server."""
+    from bankcrm import demo as demo_data
+    from bankcrm import migrate
+    from bankcrm.clock import Clock
+    from bankcrm.db import make_sessionmaker, session_scope
+
+    engine = _engine()
+    migrate.upgrade(engine)
+    with session_scope(make_sessionmaker(engine)) as db:
+        created = demo_data.build(db, now=Clock().now())
+    console.print("demo data created" if created else "demo data already present")
+    _demo_banner(demo_data.DEMO_PASSWORD)
+    if serve_after:
+        serve()
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None, port: Annotated[int | None, typer.Option()] = None
+) -> None:
+    """Run the web server."""
+    import uvicorn
+
+    from bankcrm.api.app import create_app
+    from bankcrm.logging import configure
+
+    s = get_settings()
+    configure(s.log_level, s.log_json)
+    uvicorn.run(create_app(s), host=host or s.host, port=port or s.port, log_config=None, access_log=True)
+
+
+@app.command()
+def openapi() -> None:
+    """Print the OpenAPI document (the web client's types are generated from it)."""
+    from fastapi.openapi.utils import get_openapi
+
+    from bankcrm.api.app import create_app
+
+    fastapi_app = create_app()
+    doc = get_openapi(title=fastapi_app.title, version=fastapi_app.version, routes=fastapi_app.routes,
+                      description=fastapi_app.description)
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Option()],
+    org_code: Annotated[str, typer.Option(help="code of the user's org")],
+    role: Annotated[list[str], typer.Option(help="built-in or custom role code; repeatable")],
+    display_name: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Create an operator with a random initial password that must be changed at first login."""
+    from bankcrm.auth import audit
+    from bankcrm.auth.models import Role, User, UserStatus
+    from bankcrm.auth.passwords import generate_initial_password
+    from bankcrm.auth.schemas import UserCreateIn
+    from bankcrm.auth.sessions import set_password
+    from bankcrm.clock import Clock
+    from bankcrm.db import make_sessionmaker, session_scope
+    from bankcrm.orgs.models import Org
+
+    data = UserCreateIn(username=username, display_name=display_name or username, org_id=0)
+    now = Clock().now()
+    with session_scope(make_sessionmaker(_engine())) as db:
+        org = db.scalars(select(Org).where(Org.code == org_code)).one_or_none()
+        if org is None:
+            raise typer.BadParameter(f"no org with code {org_code}")
+        roles = list(db.scalars(select(Role).where(Role.code.in_(role))))
+        if len(roles) != len(set(role)):
+            raise typer.BadParameter("unknown role code")
+        if db.scalar(select(User.id).where(User.username == data.username)) is not None:
+            raise typer.BadParameter("user name already taken")
+        user = User(username=data.username, display_name=data.display_name, org_id=org.id, password_hash="",
+                    status=UserStatus.active, created_at=now, roles=roles)
+        db.add(user)
+        db.flush()
+        password = generate_initial_password()
+        set_password(db, user, password, now=now, must_change=True)
+        audit.append(db, audit.SYSTEM_ACTOR, "user.create", at=now, target_type="user", target_id=user.id,
+                     detail={"username": user.username, "via": "cli", "roles": sorted(role)})
+    console.print(f"created {data.username}; initial password (shown once): {password}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain; exit 1 when a record was edited, removed or reordered."""
+    from bankcrm.auth import audit
+    from bankcrm.db import make_sessionmaker
+
+    with make_sessionmaker(_engine())() as db:
+        r = audit.verify(db)
+    if r.ok:
+        console.print(f"[green]audit chain intact[/green]: {r.checked} records checked")
+        return
+    console.print(f"[red]audit chain broken[/red] at record {r.first_bad_id}: {r.reason} "
+                  f"({r.checked} records verified before it)")
+    raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,43 @@
+"""Settings from the environment (prefix ``BANKCRM_``), with embedded defaults under ``./var/``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BANKCRM_", env_file=".env", extra="ignore")
+
+    var_dir: Path = Path("var")
+    database_url: str = ""
+    """Operational store. Empty means the embedded SQLite file ``<var_dir>/bankcrm.sqlite3``."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    web_dist: Path = Path("web/dist")
+    """Built front-end bundle served at ``/``; missing means API only."""
+
+    cookie_secure: bool = False
+    """Set true behind HTTPS so the session cookie carries the Secure flag."""
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    # Argon2id cost. Defaults follow RFC 9106's second recommended option; tests lower them.
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.var_dir / 'bankcrm.sqlite3').as_posix()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

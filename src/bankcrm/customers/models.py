@@ -1,0 +1,50 @@
+"""ORM models of the customer master and customer-manager assignment."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bankcrm.db import Base
+
+
+class CustomerType(enum.StrEnum):
+    personal = "personal"
+    corporate = "corporate"
+
+
+class Customer(Base):
+    __tablename__ = "customer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_no: Mapped[str] = mapped_column(String(32), unique=True)
+    type: Mapped[CustomerType] = mapped_column(Enum(CustomerType, native_enum=False, length=16))
+    name: Mapped[str] = mapped_column(String(200))
+    id_type: Mapped[str] = mapped_column(String(8))
+    id_no: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(300))
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_customer_org_id", "org_id"),
+        Index("ix_customer_id_no", "id_type", "id_no"),
+    )
+
+
+class CustomerManager(Base):
+    """A customer manager (客户经理) responsible for a customer, with a share of it."""
+
+    __tablename__ = "customer_manager"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    share: Mapped[float] = mapped_column(Numeric(5, 2))
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]

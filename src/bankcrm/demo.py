@@ -1,0 +1,131 @@
+"""A small demo installation: a province org tree, one login per built-in role, sample customers.
+
+Deterministic, idempotent (does nothing when a head office exists). Demo logins share one
+password and skip the forced first change so that a person trying the product can sign in.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bankcrm.auth.models import Role, User, UserStatus
+from bankcrm.auth.sessions import set_password
+from bankcrm.customers.models import Customer, CustomerManager, CustomerType
+from bankcrm.idnumbers import resident_check_digit, uscc_check_char
+from bankcrm.orgs.models import Org, OrgLevel
+from bankcrm.orgs.service import create_root
+from bankcrm.system.seed import bootstrap
+
+DEMO_PASSWORD = "Demo#2026crm"
+
+# (code, name, level, parent code)
+ORGS: list[tuple[str, str, OrgLevel, str | None]] = [
+    ("000000", "示范银行总行", OrgLevel.head, None),
+    ("320000", "江苏省分行", OrgLevel.province, "000000"),
+    ("320100", "南京分行", OrgLevel.city, "320000"),
+    ("320500", "苏州分行", OrgLevel.city, "320000"),
+    ("320106", "南京鼓楼支行", OrgLevel.sub_branch, "320100"),
+    ("320102", "南京玄武支行", OrgLevel.sub_branch, "320100"),
+    ("320571", "苏州工业园区支行", OrgLevel.sub_branch, "320500"),
+    ("320508", "苏州姑苏支行", OrgLevel.sub_branch, "320500"),
+    ("32010601", "鼓楼湖南路营业部", OrgLevel.outlet, "320106"),
+    ("32057101", "园区星海街营业部", OrgLevel.outlet, "320571"),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    display_name: str
+    org_code: str
+    role: str
+
+
+USERS: list[DemoUser] = [
+    DemoUser("admin", "系统管理员", "000000", "sysadmin"),
+    DemoUser("auditor", "审计员王敏", "000000", "auditor"),
+    DemoUser("js_president", "江苏省分行行长", "320000", "president"),
+    DemoUser("nj_admin", "南京分行系统管理员", "320100", "branch_admin"),
+    DemoUser("sz_admin", "苏州分行系统管理员", "320500", "branch_admin"),
+    DemoUser("nj_president", "南京分行行长", "320100", "president"),
+    DemoUser("nj_business", "南京分行个人业务部", "320100", "business_dept"),
+    DemoUser("gl_manager", "鼓楼支行客户经理李娜", "320106", "customer_manager"),
+    DemoUser("gl_lobby", "鼓楼支行大堂经理", "320106", "lobby_manager"),
+    DemoUser("analyst", "数据分析员", "320000", "analyst"),
+]
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
+REGIONS = {"320106": "320106", "320102": "320102", "320571": "320571", "320508": "320508",
+           "32010601": "320106", "32057101": "320571"}
+
+
+def _resident_id(rng: random.Random, region: str) -> str:
+    born = date(1950, 1, 1).toordinal() + rng.randrange(0, 365 * 50)
+    body = region + date.fromordinal(born).strftime("%Y%m%d") + f"{rng.randrange(1000):03d}"
+    return body + resident_check_digit(body)
+
+
+def _uscc(rng: random.Random, region: str) -> str:
+    body = "91" + region + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+    return body + uscc_check_char(body)
+
+
+def build(db: Session, *, now: datetime, password: str = DEMO_PASSWORD, customers: int = 60) -> bool:
+    """Create the demo installation; False when an org tree exists already."""
+    bootstrap(db)
+    if db.scalar(select(func.count()).select_from(Org)):
+        return False
+    orgs: dict[str, Org] = {}
+    for code, name, level, parent in ORGS:
+        if parent is None:
+            orgs[code] = create_root(db, code, name, now=now)
+            continue
+        p = orgs[parent]
+        org = Org(code=code, name=name, level=level, parent_id=p.id, path="", created_at=now)
+        db.add(org)
+        db.flush()
+        org.path = f"{p.path}{org.id}/"
+        orgs[code] = org
+    roles = {r.code: r for r in db.scalars(select(Role))}
+    users: dict[str, User] = {}
+    for u in USERS:
+        user = User(username=u.username, display_name=u.display_name, org_id=orgs[u.org_code].id,
+                    password_hash="", status=UserStatus.active, created_at=now, roles=[roles[u.role]])
+        db.add(user)
+        db.flush()
+        set_password(db, user, password, now=now, must_change=False)
+        users[u.username] = user
+
+    rng = random.Random(20261124)
+    leaf_codes = list(REGIONS)
+    for i in range(customers):
+        org_code = leaf_codes[i % len(leaf_codes)]
+        corporate = i % 6 == 5
+        if corporate:
+            name = rng.choice(["南京", "苏州", "江苏"]) + rng.choice(["恒通", "华信", "金陵", "天成", "瑞丰"]) + \
+                rng.choice(["科技", "贸易", "建设", "制造", "物流"]) + "有限公司"
+            id_type, id_no = "201", _uscc(rng, REGIONS[org_code])
+        else:
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+            id_type, id_no = "101", _resident_id(rng, REGIONS[org_code])
+        c = Customer(
+            customer_no=f"C{i + 1:011d}", type=CustomerType.corporate if corporate else CustomerType.personal,
+            name=name, id_type=id_type, id_no=id_no,
+            phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+            address=("江苏省南京市鼓楼区湖南路" if org_code.startswith("3201") else "江苏省苏州市工业园区星海街")
+            + f"{rng.randrange(1, 300)}号",
+            org_id=orgs[org_code].id, created_at=now, updated_at=now,
+        )
+        db.add(c)
+        db.flush()
+        if org_code in ("320106", "32010601") and i % 2 == 0:
+            db.add(CustomerManager(customer_id=c.id, user_id=users["gl_manager"].id, share=100,
+                                   start_date=now.date()))
+    db.flush()
+    return True

@@ -1,0 +1,56 @@
+"""ORM models of the org tree and its change history."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bankcrm.db import Base
+
+
+class OrgLevel(enum.StrEnum):
+    head = "head"
+    province = "province"
+    city = "city"
+    sub_branch = "sub_branch"
+    outlet = "outlet"
+
+
+class OrgStatus(enum.StrEnum):
+    active = "active"
+    closed = "closed"
+
+
+class Org(Base):
+    __tablename__ = "org"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[OrgLevel] = mapped_column(Enum(OrgLevel, native_enum=False, length=16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
+    # Materialised path of ids, "/1/4/17/": a subtree is every org whose path starts with this one's.
+    path: Mapped[str] = mapped_column(String(400))
+    status: Mapped[OrgStatus] = mapped_column(
+        Enum(OrgStatus, native_enum=False, length=16), default=OrgStatus.active
+    )
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_org_path", "path"), Index("ix_org_parent_id", "parent_id"))
+
+
+class OrgHistory(Base):
+    __tablename__ = "org_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    actor_username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]

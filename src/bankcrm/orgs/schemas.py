@@ -1,0 +1,52 @@
+"""Request and response bodies of the org tree."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bankcrm.orgs.models import OrgLevel, OrgStatus
+from bankcrm.schemas import Code, In, Name, Out
+
+
+class OrgOut(Out):
+    id: int
+    code: str
+    name: str
+    level: OrgLevel
+    parent_id: int | None
+    path: str
+    status: OrgStatus
+    merged_into_id: int | None
+
+
+class OrgNode(OrgOut):
+    children: list[OrgNode] = []
+
+
+class OrgCreateIn(In):
+    code: Code
+    name: Name
+    level: OrgLevel
+    parent_id: int
+
+
+class OrgRenameIn(In):
+    name: Name
+
+
+class OrgMoveIn(In):
+    new_parent_id: int
+
+
+class OrgMergeIn(In):
+    into_org_id: int
+
+
+class OrgHistoryOut(Out):
+    id: int
+    org_id: int
+    action: str
+    detail: dict[str, Any]
+    actor_username: str
+    at: datetime
