@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bankcrm.auth import audit
 from bankcrm.auth.models import Role, User, UserStatus
 from bankcrm.auth.sessions import set_password
 from bankcrm.customers.models import Customer, CustomerManager, CustomerType
@@ -128,4 +129,6 @@ def build(db: Session, *, now: datetime, password: str = DEMO_PASSWORD, customer
             db.add(CustomerManager(customer_id=c.id, user_id=users["gl_manager"].id, share=100,
                                    start_date=now.date()))
     db.flush()
+    audit.append(db, audit.SYSTEM_ACTOR, "system.demo_build", at=now,
+                 detail={"orgs": len(orgs), "users": len(users), "customers": customers})
     return True

@@ -76,7 +76,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "分行系统管理员",
         "Branch administrator",
         DataScope.subtree,
-        _codes("user", "role", "org.view", "code.view", "param.view", "audit.view"),
+        _codes("user", "role", "org.view", "code.view", "param.view", "audit.view", "customer.view"),
     ),
     BuiltinRole(
         "president",

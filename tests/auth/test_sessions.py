@@ -1,0 +1,196 @@
+"""Sign-in, lockout, timeouts, CSRF, forced password change, session revocation (SEC-6)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bankcrm.api.deps import SESSION_COOKIE
+from bankcrm.auth.models import AuditRecord, AuthSession
+from bankcrm.clock import FrozenClock
+
+from ..builders import PASSWORD, Bank, login, make_user, role
+
+
+def actions(db: Session) -> list[str]:
+    return list(db.scalars(select(AuditRecord.action).order_by(AuditRecord.id)))
+
+
+class TestLogin:
+    def test_success_sets_hardened_cookie_and_audits(self, client: TestClient, bank: Bank, db: Session) -> None:
+        r = client.post("/api/auth/login", json={"username": "nj_admin", "password": PASSWORD})
+        assert r.status_code == 200
+        cookie = r.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+        token = client.cookies[SESSION_COOKIE]
+        assert len(token) >= 43  # 32 random bytes, base64url: 256 bits
+        assert r.json()["user"]["username"] == "nj_admin"
+        assert "login.success" in actions(db)
+        # Only the hash of the token is stored.
+        assert db.scalar(select(AuthSession.token_hash)) != token
+
+    def test_new_session_id_at_every_login(self, client: TestClient, bank: Bank) -> None:
+        login(client, "nj_admin")
+        first = client.cookies[SESSION_COOKIE]
+        login(client, "nj_admin")
+        assert client.cookies[SESSION_COOKIE] != first
+
+    def test_unknown_user_and_wrong_password_get_the_same_answer(self, client: TestClient, bank: Bank) -> None:
+        a = client.post("/api/auth/login", json={"username": "nj_admin", "password": "Wrong!pass1"})
+        b = client.post("/api/auth/login", json={"username": "nobody", "password": "Wrong!pass1"})
+        assert a.status_code == b.status_code == 401
+        assert a.json() == b.json()
+        assert a.json()["code"] == "invalid_credentials"
+
+    def test_five_failures_lock_for_thirty_minutes(
+        self, client: TestClient, bank: Bank, clock: FrozenClock, db: Session
+    ) -> None:
+        for _ in range(4):
+            assert client.post("/api/auth/login", json={"username": "nj_admin", "password": "x"}).status_code == 401
+        fifth = client.post("/api/auth/login", json={"username": "nj_admin", "password": "x"})
+        assert fifth.status_code == 423 and fifth.json()["code"] == "account_locked"
+        # Even the right password is refused while locked.
+        r = client.post("/api/auth/login", json={"username": "nj_admin", "password": PASSWORD})
+        assert r.status_code == 423
+        clock.advance(minutes=29)
+        assert client.post("/api/auth/login", json={"username": "nj_admin", "password": PASSWORD}).status_code == 423
+        clock.advance(minutes=2)
+        assert client.post("/api/auth/login", json={"username": "nj_admin", "password": PASSWORD}).status_code == 200
+        assert "login.lockout" in actions(db)
+
+    def test_unknown_users_lock_the_same_way(self, client: TestClient, bank: Bank) -> None:
+        codes = [client.post("/api/auth/login", json={"username": "ghost", "password": "x"}).status_code
+                 for _ in range(6)]
+        assert codes == [401, 401, 401, 401, 423, 423]
+
+    def test_success_resets_the_failure_count(self, client: TestClient, bank: Bank) -> None:
+        for _ in range(4):
+            client.post("/api/auth/login", json={"username": "nj_admin", "password": "x"})
+        login(client, "nj_admin")
+        for _ in range(4):
+            assert client.post("/api/auth/login", json={"username": "nj_admin", "password": "x"}).status_code == 401
+
+    def test_disabled_user_cannot_sign_in(self, client: TestClient, bank: Bank, db: Session) -> None:
+        admin = TestClient(client.app)
+        login(admin, "admin")
+        assert admin.post(f"/api/users/{bank.users['nj_admin'].id}/disable").status_code == 200
+        r = client.post("/api/auth/login", json={"username": "nj_admin", "password": PASSWORD})
+        assert r.status_code == 403 and r.json()["code"] == "account_disabled"
+
+
+class TestSessionLifetime:
+    def test_idle_timeout_thirty_minutes(self, client: TestClient, bank: Bank, clock: FrozenClock) -> None:
+        login(client, "nj_admin")
+        clock.advance(minutes=29)
+        assert client.get("/api/auth/me").status_code == 200
+        clock.advance(minutes=29)  # activity resets the idle clock
+        assert client.get("/api/auth/me").status_code == 200
+        clock.advance(minutes=31)
+        r = client.get("/api/auth/me")
+        assert r.status_code == 401 and r.json()["code"] == "session_expired"
+
+    def test_absolute_timeout_twelve_hours(self, client: TestClient, bank: Bank, clock: FrozenClock) -> None:
+        login(client, "nj_admin")
+        for _ in range(24):  # active every 25 minutes for 10 hours
+            clock.advance(minutes=25)
+            assert client.get("/api/auth/me").status_code == 200
+        for _ in range(5):
+            clock.advance(minutes=25)
+            client.get("/api/auth/me")
+        assert client.get("/api/auth/me").status_code == 401
+
+    def test_timeouts_are_system_parameters(self, client: TestClient, bank: Bank, clock: FrozenClock) -> None:
+        login(client, "admin")
+        r = client.put("/api/system/parameters/session.idle_timeout_minutes", json={"value": 5})
+        assert r.status_code == 200
+        clock.advance(minutes=6)
+        assert client.get("/api/auth/me").status_code == 401
+
+    def test_logout_revokes_the_session(self, client: TestClient, bank: Bank) -> None:
+        login(client, "nj_admin")
+        stolen = client.cookies[SESSION_COOKIE]
+        assert client.post("/api/auth/logout").status_code == 204
+        thief = TestClient(client.app)
+        thief.cookies.set(SESSION_COOKIE, stolen)
+        assert thief.get("/api/auth/me").status_code == 401
+
+    def test_disabling_a_user_ends_their_sessions(self, client: TestClient, bank: Bank) -> None:
+        login(client, "nj_president")
+        assert client.get("/api/auth/me").status_code == 200
+        admin = TestClient(client.app)
+        login(admin, "nj_admin")
+        assert admin.post(f"/api/users/{bank.users['nj_president'].id}/disable").status_code == 200
+        assert client.get("/api/auth/me").status_code == 401
+
+
+class TestCsrf:
+    def test_writes_need_the_session_csrf_token(self, client: TestClient, bank: Bank) -> None:
+        token = login(client, "admin")
+        del client.headers["X-CSRF-Token"]
+        body = {"name": "改名"}
+        r = client.patch(f"/api/orgs/{bank.nj.id}", json=body)
+        assert r.status_code == 403 and r.json()["code"] == "csrf_failed"
+        r = client.patch(f"/api/orgs/{bank.nj.id}", json=body, headers={"X-CSRF-Token": "forged"})
+        assert r.status_code == 403
+        r = client.patch(f"/api/orgs/{bank.nj.id}", json=body, headers={"X-CSRF-Token": token})
+        assert r.status_code == 200
+
+    def test_cross_origin_writes_are_refused(self, client: TestClient, bank: Bank) -> None:
+        login(client, "admin")
+        r = client.patch(f"/api/orgs/{bank.nj.id}", json={"name": "x"}, headers={"Origin": "https://evil.example"})
+        assert r.status_code == 403
+        r = client.post("/api/auth/login", content="username=a&password=b",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert r.status_code == 400 and r.json()["code"] == "unsupported_media_type"
+
+
+class TestPasswordChange:
+    def test_initial_password_must_be_changed_first(
+        self, client: TestClient, bank: Bank, db: Session, clock: FrozenClock
+    ) -> None:
+        make_user(db, org=bank.nj, roles=[role(db, "president")], username="fresh", must_change=True,
+                  now=clock.now())
+        db.commit()
+        r = client.post("/api/auth/login", json={"username": "fresh", "password": PASSWORD})
+        assert r.json()["user"]["must_change_password"] is True
+        client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        blocked = client.get("/api/orgs/tree")
+        assert blocked.status_code == 403 and blocked.json()["code"] == "password_change_required"
+        assert client.get("/api/auth/me").status_code == 200
+        r = client.post("/api/auth/password", json={"old_password": PASSWORD, "new_password": "N3w!Secret-pass"})
+        assert r.status_code == 204
+        assert client.get("/api/orgs/tree").status_code == 200
+
+    def test_policy_and_history(self, client: TestClient, bank: Bank) -> None:
+        login(client, "nj_admin")
+        weak = client.post("/api/auth/password", json={"old_password": PASSWORD, "new_password": "password1"})
+        assert weak.status_code == 400 and weak.json()["code"] == "password_policy"
+        assert weak.json()["details"]
+        same = client.post("/api/auth/password", json={"old_password": PASSWORD, "new_password": PASSWORD})
+        assert same.status_code == 400
+        current = PASSWORD
+        history = [f"Rot@te{i}-Secret" for i in range(5)]
+        for pw in history:
+            r = client.post("/api/auth/password", json={"old_password": current, "new_password": pw})
+            assert r.status_code == 204, r.text
+            current = pw
+        # The last 5 (including the current one) are refused; the one before them is allowed again.
+        for pw in history:
+            r = client.post("/api/auth/password", json={"old_password": current, "new_password": pw})
+            assert r.status_code == 400, pw
+        r = client.post("/api/auth/password", json={"old_password": current, "new_password": PASSWORD})
+        assert r.status_code == 204
+
+    def test_wrong_old_password(self, client: TestClient, bank: Bank) -> None:
+        login(client, "nj_admin")
+        r = client.post("/api/auth/password", json={"old_password": "nope", "new_password": "N3w!Secret-pass"})
+        assert r.status_code == 400 and r.json()["code"] == "wrong_password"
+
+    def test_other_sessions_end_when_the_password_changes(self, client: TestClient, bank: Bank) -> None:
+        other = TestClient(client.app)
+        login(other, "nj_admin")
+        login(client, "nj_admin")
+        client.post("/api/auth/password", json={"old_password": PASSWORD, "new_password": "N3w!Secret-pass"})
+        assert client.get("/api/auth/me").status_code == 200
+        assert other.get("/api/auth/me").status_code == 401
