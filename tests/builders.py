@@ -21,11 +21,13 @@ PASSWORD = "Str0ng!Passw0rd"
 _seq = count(1)
 
 
-def make_org(db: Session, *, parent: Org, level: OrgLevel, name: str | None = None, code: str | None = None,
-             now: datetime) -> Org:
+def make_org(
+    db: Session, *, parent: Org, level: OrgLevel, name: str | None = None, code: str | None = None, now: datetime
+) -> Org:
     n = next(_seq)
-    org = Org(code=code or f"T{n:05d}", name=name or f"测试机构{n}", level=level, parent_id=parent.id, path="",
-              created_at=now)
+    org = Org(
+        code=code or f"T{n:05d}", name=name or f"测试机构{n}", level=level, parent_id=parent.id, path="", created_at=now
+    )
     db.add(org)
     db.flush()
     org.path = f"{parent.path}{org.id}/"
@@ -39,17 +41,38 @@ def role(db: Session, code: str) -> Role:
 
 def make_role(db: Session, *, codes: set[str], scope: DataScope = DataScope.subtree, org: Org | None = None) -> Role:
     n = next(_seq)
-    r = Role(code=f"r{n}", name=f"角色{n}", name_en=f"Role {n}", data_scope=scope, org_id=org.id if org else None,
-             permissions=[RolePermission(code=c) for c in sorted(codes)])
+    r = Role(
+        code=f"r{n}",
+        name=f"角色{n}",
+        name_en=f"Role {n}",
+        data_scope=scope,
+        org_id=org.id if org else None,
+        permissions=[RolePermission(code=c) for c in sorted(codes)],
+    )
     db.add(r)
     db.flush()
     return r
 
 
-def make_user(db: Session, *, org: Org, roles: list[Role], username: str | None = None,
-              password: str = PASSWORD, must_change: bool = False, now: datetime) -> User:
-    user = User(username=username or f"u{next(_seq)}", display_name="测试用户", org_id=org.id, password_hash="",
-                status=UserStatus.active, created_at=now, roles=roles)
+def make_user(
+    db: Session,
+    *,
+    org: Org,
+    roles: list[Role],
+    username: str | None = None,
+    password: str = PASSWORD,
+    must_change: bool = False,
+    now: datetime,
+) -> User:
+    user = User(
+        username=username or f"u{next(_seq)}",
+        display_name="测试用户",
+        org_id=org.id,
+        password_hash="",
+        status=UserStatus.active,
+        created_at=now,
+        roles=roles,
+    )
     db.add(user)
     db.flush()
     set_password(db, user, password, now=now, must_change=must_change)
@@ -61,13 +84,30 @@ def resident_id(region: str = "320106", birth: str = "19850612", seq: str = "123
     return body + resident_check_digit(body)
 
 
-def make_customer(db: Session, *, org: Org, manager: User | None = None, name: str = "张三",
-                  id_no: str | None = None, phone: str | None = "13812345678",
-                  address: str | None = "江苏省南京市鼓楼区湖南路1号", now: datetime) -> Customer:
+def make_customer(
+    db: Session,
+    *,
+    org: Org,
+    manager: User | None = None,
+    name: str = "张三",
+    id_no: str | None = None,
+    phone: str | None = "13812345678",
+    address: str | None = "江苏省南京市鼓楼区湖南路1号",
+    now: datetime,
+) -> Customer:
     n = next(_seq)
-    c = Customer(customer_no=f"TC{n:010d}", type=CustomerType.personal, name=name, id_type="101",
-                 id_no=id_no or resident_id(seq=f"{n % 1000:03d}"), phone=phone, address=address,
-                 org_id=org.id, created_at=now, updated_at=now)
+    c = Customer(
+        customer_no=f"TC{n:010d}",
+        type=CustomerType.personal,
+        name=name,
+        id_type="101",
+        id_no=id_no or resident_id(seq=f"{n % 1000:03d}"),
+        phone=phone,
+        address=address,
+        org_id=org.id,
+        created_at=now,
+        updated_at=now,
+    )
     db.add(c)
     db.flush()
     if manager is not None:
@@ -101,8 +141,9 @@ def make_bank(db: Session, *, now: datetime) -> Bank:
     b.users["nj_admin"] = make_user(db, org=nj, roles=[role(db, "branch_admin")], username="nj_admin", now=now)
     b.users["sz_admin"] = make_user(db, org=sz, roles=[role(db, "branch_admin")], username="sz_admin", now=now)
     b.users["nj_president"] = make_user(db, org=nj, roles=[role(db, "president")], username="nj_president", now=now)
-    b.users["nj_manager"] = make_user(db, org=nj_sub, roles=[role(db, "customer_manager")], username="nj_manager",
-                                      now=now)
+    b.users["nj_manager"] = make_user(
+        db, org=nj_sub, roles=[role(db, "customer_manager")], username="nj_manager", now=now
+    )
     b.users["auditor"] = make_user(db, org=head, roles=[role(db, "auditor")], username="auditor", now=now)
     b.customers["nj_managed"] = make_customer(db, org=nj_sub, manager=b.users["nj_manager"], name="李四", now=now)
     b.customers["nj_other"] = make_customer(db, org=nj_sub, name="王五", now=now)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from bankcrm.config import get_settings
 
@@ -23,7 +23,7 @@ app.add_typer(audit_app, name="audit")
 console = Console()
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     from bankcrm.db import make_engine
 
     return make_engine(get_settings().resolved_database_url())
@@ -107,8 +107,12 @@ def openapi() -> None:
     from bankcrm.api.app import create_app
 
     fastapi_app = create_app()
-    doc = get_openapi(title=fastapi_app.title, version=fastapi_app.version, routes=fastapi_app.routes,
-                      description=fastapi_app.description)
+    doc = get_openapi(
+        title=fastapi_app.title,
+        version=fastapi_app.version,
+        routes=fastapi_app.routes,
+        description=fastapi_app.description,
+    )
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
@@ -140,14 +144,28 @@ def user_create(
             raise typer.BadParameter("unknown role code")
         if db.scalar(select(User.id).where(User.username == data.username)) is not None:
             raise typer.BadParameter("user name already taken")
-        user = User(username=data.username, display_name=data.display_name, org_id=org.id, password_hash="",
-                    status=UserStatus.active, created_at=now, roles=roles)
+        user = User(
+            username=data.username,
+            display_name=data.display_name,
+            org_id=org.id,
+            password_hash="",
+            status=UserStatus.active,
+            created_at=now,
+            roles=roles,
+        )
         db.add(user)
         db.flush()
         password = generate_initial_password()
         set_password(db, user, password, now=now, must_change=True)
-        audit.append(db, audit.SYSTEM_ACTOR, "user.create", at=now, target_type="user", target_id=user.id,
-                     detail={"username": user.username, "via": "cli", "roles": sorted(role)})
+        audit.append(
+            db,
+            audit.SYSTEM_ACTOR,
+            "user.create",
+            at=now,
+            target_type="user",
+            target_id=user.id,
+            detail={"username": user.username, "via": "cli", "roles": sorted(role)},
+        )
     console.print(f"created {data.username}; initial password (shown once): {password}")
 
 
@@ -162,8 +180,9 @@ def audit_verify() -> None:
     if r.ok:
         console.print(f"[green]audit chain intact[/green]: {r.checked} records checked")
         return
-    console.print(f"[red]audit chain broken[/red] at record {r.first_bad_id}: {r.reason} "
-                  f"({r.checked} records verified before it)")
+    console.print(
+        f"[red]audit chain broken[/red] at record {r.first_bad_id}: {r.reason} ({r.checked} records verified before it)"
+    )
     raise typer.Exit(1)
 
 

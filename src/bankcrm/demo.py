@@ -62,8 +62,14 @@ USERS: list[DemoUser] = [
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
-REGIONS = {"320106": "320106", "320102": "320102", "320571": "320571", "320508": "320508",
-           "32010601": "320106", "32057101": "320571"}
+REGIONS = {
+    "320106": "320106",
+    "320102": "320102",
+    "320571": "320571",
+    "320508": "320508",
+    "32010601": "320106",
+    "32057101": "320571",
+}
 
 
 def _resident_id(rng: random.Random, region: str) -> str:
@@ -96,8 +102,15 @@ def build(db: Session, *, now: datetime, password: str = DEMO_PASSWORD, customer
     roles = {r.code: r for r in db.scalars(select(Role))}
     users: dict[str, User] = {}
     for u in USERS:
-        user = User(username=u.username, display_name=u.display_name, org_id=orgs[u.org_code].id,
-                    password_hash="", status=UserStatus.active, created_at=now, roles=[roles[u.role]])
+        user = User(
+            username=u.username,
+            display_name=u.display_name,
+            org_id=orgs[u.org_code].id,
+            password_hash="",
+            status=UserStatus.active,
+            created_at=now,
+            roles=[roles[u.role]],
+        )
         db.add(user)
         db.flush()
         set_password(db, user, password, now=now, must_change=False)
@@ -109,26 +122,39 @@ def build(db: Session, *, now: datetime, password: str = DEMO_PASSWORD, customer
         org_code = leaf_codes[i % len(leaf_codes)]
         corporate = i % 6 == 5
         if corporate:
-            name = rng.choice(["南京", "苏州", "江苏"]) + rng.choice(["恒通", "华信", "金陵", "天成", "瑞丰"]) + \
-                rng.choice(["科技", "贸易", "建设", "制造", "物流"]) + "有限公司"
+            name = (
+                rng.choice(["南京", "苏州", "江苏"])
+                + rng.choice(["恒通", "华信", "金陵", "天成", "瑞丰"])
+                + rng.choice(["科技", "贸易", "建设", "制造", "物流"])
+                + "有限公司"
+            )
             id_type, id_no = "201", _uscc(rng, REGIONS[org_code])
         else:
             name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
             id_type, id_no = "101", _resident_id(rng, REGIONS[org_code])
         c = Customer(
-            customer_no=f"C{i + 1:011d}", type=CustomerType.corporate if corporate else CustomerType.personal,
-            name=name, id_type=id_type, id_no=id_no,
+            customer_no=f"C{i + 1:011d}",
+            type=CustomerType.corporate if corporate else CustomerType.personal,
+            name=name,
+            id_type=id_type,
+            id_no=id_no,
             phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
             address=("江苏省南京市鼓楼区湖南路" if org_code.startswith("3201") else "江苏省苏州市工业园区星海街")
             + f"{rng.randrange(1, 300)}号",
-            org_id=orgs[org_code].id, created_at=now, updated_at=now,
+            org_id=orgs[org_code].id,
+            created_at=now,
+            updated_at=now,
         )
         db.add(c)
         db.flush()
         if org_code in ("320106", "32010601") and i % 2 == 0:
-            db.add(CustomerManager(customer_id=c.id, user_id=users["gl_manager"].id, share=100,
-                                   start_date=now.date()))
+            db.add(CustomerManager(customer_id=c.id, user_id=users["gl_manager"].id, share=100, start_date=now.date()))
     db.flush()
-    audit.append(db, audit.SYSTEM_ACTOR, "system.demo_build", at=now,
-                 detail={"orgs": len(orgs), "users": len(users), "customers": customers})
+    audit.append(
+        db,
+        audit.SYSTEM_ACTOR,
+        "system.demo_build",
+        at=now,
+        detail={"orgs": len(orgs), "users": len(users), "customers": customers},
+    )
     return True

@@ -18,8 +18,15 @@ def audit_count(db: Session) -> int:
 class TestCreateUser:
     def test_branch_admin_creates_user_in_subtree(self, client: TestClient, bank: Bank, db: Session) -> None:
         login(client, "nj_admin")
-        r = client.post("/api/users", json={"username": "gl_new", "display_name": "新员工", "org_id": bank.nj_sub.id,
-                                            "role_ids": [role(db, "customer_manager").id]})
+        r = client.post(
+            "/api/users",
+            json={
+                "username": "gl_new",
+                "display_name": "新员工",
+                "org_id": bank.nj_sub.id,
+                "role_ids": [role(db, "customer_manager").id],
+            },
+        )
         assert r.status_code == 201, r.text
         body = r.json()
         assert body["user"]["must_change_password"] is True
@@ -34,8 +41,10 @@ class TestCreateUser:
         login(client, "nj_admin")
         before = audit_count(db)
         for org in (bank.sz, bank.sz_sub, bank.province, bank.head):
-            r = client.post("/api/users", json={"username": f"outside{org.id}", "display_name": "x", "org_id": org.id,
-                                                "role_ids": []})
+            r = client.post(
+                "/api/users",
+                json={"username": f"outside{org.id}", "display_name": "x", "org_id": org.id, "role_ids": []},
+            )
             assert r.status_code == 404, r.text
         assert db.scalar(select(func.count()).select_from(User).where(User.username.like("outside%"))) == 0
         assert audit_count(db) == before
@@ -43,8 +52,10 @@ class TestCreateUser:
     def test_cannot_grant_a_role_wider_than_own(self, client: TestClient, bank: Bank, db: Session) -> None:
         login(client, "nj_admin")
         for code in ("sysadmin", "auditor"):  # codes (audit.verify, ...) or scope (all) the branch admin lacks
-            r = client.post("/api/users", json={"username": "yy1", "display_name": "y", "org_id": bank.nj.id,
-                                                "role_ids": [role(db, code).id]})
+            r = client.post(
+                "/api/users",
+                json={"username": "yy1", "display_name": "y", "org_id": bank.nj.id, "role_ids": [role(db, code).id]},
+            )
             assert r.status_code == 403 and r.json()["code"] == "grant_exceeds_own", code
 
     def test_duplicate_user_name(self, client: TestClient, bank: Bank) -> None:
@@ -86,24 +97,37 @@ class TestCreateUser:
 class TestRoles:
     def test_create_role_with_own_codes(self, client: TestClient, bank: Bank) -> None:
         login(client, "nj_admin")
-        r = client.post("/api/roles", json={"code": "nj_viewer", "name": "南京查询", "name_en": "NJ viewer",
-                                            "data_scope": "org", "permissions": ["user.view", "org.view"]})
+        r = client.post(
+            "/api/roles",
+            json={
+                "code": "nj_viewer",
+                "name": "南京查询",
+                "name_en": "NJ viewer",
+                "data_scope": "org",
+                "permissions": ["user.view", "org.view"],
+            },
+        )
         assert r.status_code == 201, r.text
         assert r.json()["org_id"] == bank.nj.id
 
     def test_cannot_grant_codes_not_held(self, client: TestClient, bank: Bank) -> None:
         login(client, "nj_admin")
-        r = client.post("/api/roles", json={"code": "nj_x", "name": "x", "name_en": "x", "data_scope": "org",
-                                            "permissions": ["customer.unmask"]})
+        r = client.post(
+            "/api/roles",
+            json={"code": "nj_x", "name": "x", "name_en": "x", "data_scope": "org", "permissions": ["customer.unmask"]},
+        )
         assert r.status_code == 403 and r.json()["details"] == ["customer.unmask"]
-        r = client.post("/api/roles", json={"code": "nj_y", "name": "x", "name_en": "x", "data_scope": "all",
-                                            "permissions": []})
+        r = client.post(
+            "/api/roles", json={"code": "nj_y", "name": "x", "name_en": "x", "data_scope": "all", "permissions": []}
+        )
         assert r.status_code == 403
 
     def test_unknown_codes(self, client: TestClient, bank: Bank) -> None:
         login(client, "admin")
-        r = client.post("/api/roles", json={"code": "r_x", "name": "x", "name_en": "x", "data_scope": "org",
-                                            "permissions": ["drop.tables"]})
+        r = client.post(
+            "/api/roles",
+            json={"code": "r_x", "name": "x", "name_en": "x", "data_scope": "org", "permissions": ["drop.tables"]},
+        )
         assert r.status_code == 400 and r.json()["code"] == "unknown_permission"
 
     def test_other_branch_roles_invisible_and_builtin_immutable(
@@ -111,8 +135,10 @@ class TestRoles:
     ) -> None:
         sz = TestClient(client.app)
         login(sz, "sz_admin")
-        rid = sz.post("/api/roles", json={"code": "sz_r", "name": "苏州", "name_en": "SZ", "data_scope": "org",
-                                          "permissions": ["user.view"]}).json()["id"]
+        rid = sz.post(
+            "/api/roles",
+            json={"code": "sz_r", "name": "苏州", "name_en": "SZ", "data_scope": "org", "permissions": ["user.view"]},
+        ).json()["id"]
         login(client, "nj_admin")
         assert rid not in {r["id"] for r in client.get("/api/roles").json()}
         assert client.patch(f"/api/roles/{rid}", json={"name": "x"}).status_code == 404
@@ -122,8 +148,10 @@ class TestRoles:
 
     def test_role_in_use_cannot_be_deleted(self, client: TestClient, bank: Bank) -> None:
         login(client, "nj_admin")
-        rid = client.post("/api/roles", json={"code": "nj_q", "name": "q", "name_en": "q", "data_scope": "org",
-                                              "permissions": ["org.view"]}).json()["id"]
+        rid = client.post(
+            "/api/roles",
+            json={"code": "nj_q", "name": "q", "name_en": "q", "data_scope": "org", "permissions": ["org.view"]},
+        ).json()["id"]
         client.patch(f"/api/users/{bank.users['nj_president'].id}", json={"role_ids": [rid]})
         assert client.delete(f"/api/roles/{rid}").status_code == 409
         client.patch(f"/api/users/{bank.users['nj_president'].id}", json={"role_ids": []})

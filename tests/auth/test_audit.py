@@ -38,12 +38,10 @@ def test_intact_chain_verifies(db: Session, clock: FrozenClock) -> None:
 def test_database_refuses_update_and_delete(db: Session, clock: FrozenClock) -> None:
     rec = _records(db, clock, 1)[0]
     db.commit()
-    with pytest.raises(DBAPIError):
-        with db.begin_nested():
-            db.execute(text("UPDATE audit_record SET action = 'x' WHERE id = :id"), {"id": rec.id})
-    with pytest.raises(DBAPIError):
-        with db.begin_nested():
-            db.execute(text("DELETE FROM audit_record WHERE id = :id"), {"id": rec.id})
+    with pytest.raises(DBAPIError), db.begin_nested():
+        db.execute(text("UPDATE audit_record SET action = 'x' WHERE id = :id"), {"id": rec.id})
+    with pytest.raises(DBAPIError), db.begin_nested():
+        db.execute(text("DELETE FROM audit_record WHERE id = :id"), {"id": rec.id})
 
 
 def test_edited_row_is_detected(db: Session, clock: FrozenClock) -> None:

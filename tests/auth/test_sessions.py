@@ -60,8 +60,9 @@ class TestLogin:
         assert "login.lockout" in actions(db)
 
     def test_unknown_users_lock_the_same_way(self, client: TestClient, bank: Bank) -> None:
-        codes = [client.post("/api/auth/login", json={"username": "ghost", "password": "x"}).status_code
-                 for _ in range(6)]
+        codes = [
+            client.post("/api/auth/login", json={"username": "ghost", "password": "x"}).status_code for _ in range(6)
+        ]
         assert codes == [401, 401, 401, 401, 423, 423]
 
     def test_success_resets_the_failure_count(self, client: TestClient, bank: Bank) -> None:
@@ -140,8 +141,11 @@ class TestCsrf:
         login(client, "admin")
         r = client.patch(f"/api/orgs/{bank.nj.id}", json={"name": "x"}, headers={"Origin": "https://evil.example"})
         assert r.status_code == 403
-        r = client.post("/api/auth/login", content="username=a&password=b",
-                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+        r = client.post(
+            "/api/auth/login",
+            content="username=a&password=b",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
         assert r.status_code == 400 and r.json()["code"] == "unsupported_media_type"
 
 
@@ -149,8 +153,7 @@ class TestPasswordChange:
     def test_initial_password_must_be_changed_first(
         self, client: TestClient, bank: Bank, db: Session, clock: FrozenClock
     ) -> None:
-        make_user(db, org=bank.nj, roles=[role(db, "president")], username="fresh", must_change=True,
-                  now=clock.now())
+        make_user(db, org=bank.nj, roles=[role(db, "president")], username="fresh", must_change=True, now=clock.now())
         db.commit()
         r = client.post("/api/auth/login", json={"username": "fresh", "password": PASSWORD})
         assert r.json()["user"]["must_change_password"] is True

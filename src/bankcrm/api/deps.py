@@ -93,21 +93,20 @@ class Requires:
         set_unmask(False)
         check_write_origin(request)
         token = request.cookies.get(SESSION_COOKIE)
-        resolved = await run_in_threadpool(
-            sessions.resolve, db, token, ip=client_ip(request), now=now(request)
-        )
+        resolved = await run_in_threadpool(sessions.resolve, db, token, ip=client_ip(request), now=now(request))
         if request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER, "")
             if not hmac.compare_digest(sent.encode(), resolved.session.csrf_token.encode()):
-                raise Forbidden("CSRF 校验失败，请刷新页面 / CSRF check failed, reload the page",
-                                code="csrf_failed")
+                raise Forbidden("CSRF 校验失败，请刷新页面 / CSRF check failed, reload the page", code="csrf_failed")
         if resolved.must_change_password and not self.allow_pending_password:
-            raise Forbidden("请先修改初始密码 / change your initial password first",
-                            code="password_change_required")
+            raise Forbidden("请先修改初始密码 / change your initial password first", code="password_change_required")
         principal = resolved.principal
         if self.code != SELF_SERVICE and not principal.has(self.code):
-            raise Forbidden("没有此项操作的权限 / you lack the permission for this", code="permission_denied",
-                            details={"required": self.code})
+            raise Forbidden(
+                "没有此项操作的权限 / you lack the permission for this",
+                code="permission_denied",
+                details={"required": self.code},
+            )
         request.state.auth_session_id = resolved.session.id
         request.state.csrf_token = resolved.session.csrf_token
         set_unmask(principal.can_unmask)

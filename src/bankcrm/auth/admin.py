@@ -13,7 +13,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bankcrm.auth import audit
-from bankcrm.db import contains_pattern
 from bankcrm.auth.models import DataScope, LoginFailure, Role, RolePermission, User, UserStatus, user_role
 from bankcrm.auth.passwords import generate_initial_password
 from bankcrm.auth.permissions import CODES
@@ -21,6 +20,7 @@ from bankcrm.auth.principal import Principal
 from bankcrm.auth.schemas import RoleCreateIn, RoleRef, RoleUpdateIn, UserCreateIn, UserOut, UserUpdateIn
 from bankcrm.auth.scope import get_org_in_scope, org_subtree_clause, org_within
 from bankcrm.auth.sessions import revoke_user_sessions, set_password
+from bankcrm.db import contains_pattern
 from bankcrm.errors import BadRequest, Conflict, Forbidden, NotFound
 from bankcrm.orgs.models import Org, OrgStatus
 
@@ -116,8 +116,15 @@ def create_user(db: Session, p: Principal, data: UserCreateIn, *, now: datetime)
     db.add(user)
     db.flush()
     set_password(db, user, password, now=now, must_change=True)
-    audit.append(db, p.actor, "user.create", at=now, target_type="user", target_id=user.id,
-                 detail={"username": user.username, "org_id": user.org_id, "roles": [r.code for r in roles]})
+    audit.append(
+        db,
+        p.actor,
+        "user.create",
+        at=now,
+        target_type="user",
+        target_id=user.id,
+        detail={"username": user.username, "org_id": user.org_id, "roles": [r.code for r in roles]},
+    )
     return user, password
 
 
@@ -134,15 +141,25 @@ def update_user(db: Session, p: Principal, user_id: int, data: UserUpdateIn, *, 
         removed = [r for r in user.roles if r.id not in {n.id for n in new_roles}]
         for r in removed:
             if not _assignable(db, p, r):
-                raise Forbidden("不能撤销超出本人权限的角色 / you cannot withdraw a role wider than your own",
-                                code="grant_exceeds_own", details={"role": r.code})
+                raise Forbidden(
+                    "不能撤销超出本人权限的角色 / you cannot withdraw a role wider than your own",
+                    code="grant_exceeds_own",
+                    details={"role": r.code},
+                )
         if user.id == p.user_id and {r.id for r in new_roles} != {r.id for r in user.roles}:
             raise Forbidden("不能修改自己的角色 / you cannot change your own roles", code="self_grant")
         user.roles = new_roles
     db.flush()
     after = {"display_name": user.display_name, "org_id": user.org_id, "roles": [r.code for r in user.roles]}
-    audit.append(db, p.actor, "user.update", at=now, target_type="user", target_id=user.id,
-                 detail={"before": before, "after": after})
+    audit.append(
+        db,
+        p.actor,
+        "user.update",
+        at=now,
+        target_type="user",
+        target_id=user.id,
+        detail={"before": before, "after": after},
+    )
     return user
 
 
@@ -154,8 +171,14 @@ def set_user_status(db: Session, p: Principal, user_id: int, status: UserStatus,
     if status == UserStatus.disabled:
         revoke_user_sessions(db, user.id, now=now)
     db.flush()
-    audit.append(db, p.actor, f"user.{'disable' if status == UserStatus.disabled else 'enable'}", at=now,
-                 target_type="user", target_id=user.id)
+    audit.append(
+        db,
+        p.actor,
+        f"user.{'disable' if status == UserStatus.disabled else 'enable'}",
+        at=now,
+        target_type="user",
+        target_id=user.id,
+    )
     return user
 
 
@@ -182,9 +205,7 @@ def unlock_user(db: Session, p: Principal, user_id: int, *, now: datetime) -> Us
 
 
 def list_roles(db: Session, p: Principal) -> list[Role]:
-    stmt = select(Role).outerjoin(Org, Org.id == Role.org_id).where(
-        or_(Role.org_id.is_(None), org_subtree_clause(p))
-    )
+    stmt = select(Role).outerjoin(Org, Org.id == Role.org_id).where(or_(Role.org_id.is_(None), org_subtree_clause(p)))
     return list(db.scalars(stmt.order_by(Role.id)).unique().all())
 
 
@@ -199,12 +220,16 @@ def _check_grantable(p: Principal, codes: list[str], scope: DataScope) -> set[st
     wanted = set(codes)
     unknown = wanted - CODES
     if unknown:
-        raise BadRequest("未知的权限代码 / unknown permission codes", code="unknown_permission",
-                         details=sorted(unknown))
+        raise BadRequest(
+            "未知的权限代码 / unknown permission codes", code="unknown_permission", details=sorted(unknown)
+        )
     beyond = wanted - p.codes
     if beyond:
-        raise Forbidden("不能授予本人没有的权限 / you cannot grant permissions you do not hold",
-                        code="grant_exceeds_own", details=sorted(beyond))
+        raise Forbidden(
+            "不能授予本人没有的权限 / you cannot grant permissions you do not hold",
+            code="grant_exceeds_own",
+            details=sorted(beyond),
+        )
     if scope.rank > p.data_scope.rank:
         raise Forbidden("数据范围不能超出本人 / data scope wider than your own", code="grant_exceeds_own")
     return wanted
@@ -216,12 +241,26 @@ def create_role(db: Session, p: Principal, data: RoleCreateIn, *, now: datetime)
     codes = _check_grantable(p, data.permissions, data.data_scope)
     if db.scalar(select(Role.id).where(Role.code == data.code)) is not None:
         raise Conflict("角色代码已存在 / role code already taken", code="role_code_taken")
-    role = Role(code=data.code, name=data.name, name_en=data.name_en, data_scope=data.data_scope,
-                org_id=org_id, builtin=False, permissions=[RolePermission(code=c) for c in sorted(codes)])
+    role = Role(
+        code=data.code,
+        name=data.name,
+        name_en=data.name_en,
+        data_scope=data.data_scope,
+        org_id=org_id,
+        builtin=False,
+        permissions=[RolePermission(code=c) for c in sorted(codes)],
+    )
     db.add(role)
     db.flush()
-    audit.append(db, p.actor, "role.create", at=now, target_type="role", target_id=role.id,
-                 detail={"code": role.code, "data_scope": role.data_scope.value, "permissions": sorted(codes)})
+    audit.append(
+        db,
+        p.actor,
+        "role.create",
+        at=now,
+        target_type="role",
+        target_id=role.id,
+        detail={"code": role.code, "data_scope": role.data_scope.value, "permissions": sorted(codes)},
+    )
     return role
 
 
@@ -243,8 +282,15 @@ def update_role(db: Session, p: Principal, role_id: int, data: RoleUpdateIn, *, 
         role.permissions = [RolePermission(code=c) for c in sorted(codes)]
     db.flush()
     after = {"name": role.name, "data_scope": role.data_scope.value, "permissions": sorted(role.codes)}
-    audit.append(db, p.actor, "role.update", at=now, target_type="role", target_id=role.id,
-                 detail={"before": before, "after": after})
+    audit.append(
+        db,
+        p.actor,
+        "role.update",
+        at=now,
+        target_type="role",
+        target_id=role.id,
+        detail={"before": before, "after": after},
+    )
     return role
 
 
@@ -255,8 +301,7 @@ def delete_role(db: Session, p: Principal, role_id: int, *, now: datetime) -> No
     _check_grantable(p, sorted(role.codes), role.data_scope)
     in_use = db.scalar(select(func.count()).select_from(user_role).where(user_role.c.role_id == role.id))
     if in_use:
-        raise Conflict("角色仍有操作员使用 / the role is still assigned", code="role_in_use",
-                       details={"users": in_use})
+        raise Conflict("角色仍有操作员使用 / the role is still assigned", code="role_in_use", details={"users": in_use})
     code = role.code
     db.delete(role)
     db.flush()

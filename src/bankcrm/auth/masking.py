@@ -116,6 +116,4 @@ AccountNumber = _sensitive(FieldKind.account_number)
 Address = _sensitive(FieldKind.address)
 
 # Field names that, wherever they appear in a response schema, must carry one of the types above.
-SENSITIVE_FIELD_NAMES = frozenset(
-    {"id_no", "id_number", "phone", "mobile", "account_no", "card_no", "address"}
-)
+SENSITIVE_FIELD_NAMES = frozenset({"id_no", "id_number", "phone", "mobile", "account_no", "card_no", "address"})

@@ -51,9 +51,7 @@ def burn_verify(password: str) -> None:
 @lru_cache
 def common_passwords() -> frozenset[str]:
     text = files("bankcrm.auth").joinpath("common_passwords.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def character_classes(password: str) -> int:

@@ -62,9 +62,7 @@ class BuiltinRole:
 
 
 def _codes(*prefixes: str, exclude: tuple[str, ...] = ()) -> frozenset[str]:
-    return frozenset(
-        c for c in CODES if any(c == p or c.startswith(p + ".") for p in prefixes) and c not in exclude
-    )
+    return frozenset(c for c in CODES if any(c == p or c.startswith(p + ".") for p in prefixes) and c not in exclude)
 
 
 _VIEW_BASICS = frozenset({"org.view", "code.view"})
@@ -92,12 +90,8 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         DataScope.subtree,
         _VIEW_BASICS | {"customer.view"},
     ),
-    BuiltinRole(
-        "customer_manager", "客户经理", "Customer manager", DataScope.own, _VIEW_BASICS | {"customer.view"}
-    ),
-    BuiltinRole(
-        "lobby_manager", "大堂经理", "Lobby manager", DataScope.org, _VIEW_BASICS | {"customer.view"}
-    ),
+    BuiltinRole("customer_manager", "客户经理", "Customer manager", DataScope.own, _VIEW_BASICS | {"customer.view"}),
+    BuiltinRole("lobby_manager", "大堂经理", "Lobby manager", DataScope.org, _VIEW_BASICS | {"customer.view"}),
     BuiltinRole("analyst", "分析员", "Analyst", DataScope.subtree, _VIEW_BASICS | {"customer.view"}),
     BuiltinRole(
         "auditor",

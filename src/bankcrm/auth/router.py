@@ -22,7 +22,6 @@ from bankcrm.auth import admin, audit, sessions
 from bankcrm.auth.models import AuditRecord, Role, User, UserStatus
 from bankcrm.auth.permissions import CATALOG
 from bankcrm.auth.principal import Principal
-from bankcrm.auth.scope import audit_clause
 from bankcrm.auth.schemas import (
     AuditOut,
     AuditVerifyOut,
@@ -40,6 +39,7 @@ from bankcrm.auth.schemas import (
     UserUpdateIn,
     UserWithPasswordOut,
 )
+from bankcrm.auth.scope import audit_clause
 from bankcrm.config import get_settings
 from bankcrm.errors import DomainError
 from bankcrm.orgs.models import Org
@@ -167,8 +167,16 @@ def reset_password(
 
 
 def _role_out(role: Role) -> RoleOut:
-    return RoleOut(id=role.id, code=role.code, name=role.name, name_en=role.name_en, data_scope=role.data_scope,
-                   org_id=role.org_id, builtin=role.builtin, permissions=sorted(role.codes))
+    return RoleOut(
+        id=role.id,
+        code=role.code,
+        name=role.name,
+        name_en=role.name_en,
+        data_scope=role.data_scope,
+        org_id=role.org_id,
+        builtin=role.builtin,
+        permissions=sorted(role.codes),
+    )
 
 
 @router.get("/roles", operation_id="roles-list", tags=["roles"])
@@ -177,7 +185,9 @@ def list_roles(db: DbSession, p: Annotated[Principal, requires("role.view")]) ->
 
 
 @router.post("/roles", operation_id="roles-create", tags=["roles"], status_code=201)
-def create_role(body: RoleCreateIn, db: DbSession, p: Annotated[Principal, requires("role.create")], now: Now) -> RoleOut:
+def create_role(
+    body: RoleCreateIn, db: DbSession, p: Annotated[Principal, requires("role.create")], now: Now
+) -> RoleOut:
     return _role_out(admin.create_role(db, p, body, now=now))
 
 

@@ -10,8 +10,9 @@ from pydantic import Field, StringConstraints
 from bankcrm.auth.models import DataScope, UserStatus
 from bankcrm.schemas import Code, In, Name, Out
 
-Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{2,31}$", strip_whitespace=True,
-                                           to_lower=True)]
+Username = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{2,31}$", strip_whitespace=True, to_lower=True)
+]
 PasswordText = Annotated[str, Field(min_length=1, max_length=256)]
 
 

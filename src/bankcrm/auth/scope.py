@@ -38,7 +38,7 @@ def org_within(principal: Principal, org: Org | None) -> bool:
     return principal.data_scope == DataScope.all or org.path.startswith(principal.org_path)
 
 
-def readable_orgs(principal: Principal) -> Select[tuple[Org]]:
+def readable_orgs(principal: Principal) -> Select[Org]:
     return select(Org).where(org_subtree_clause(principal))
 
 
@@ -70,7 +70,7 @@ def customer_clause(principal: Principal) -> ColumnElement[bool]:
     return false()
 
 
-def readable_customers(principal: Principal) -> Select[tuple[Customer]]:
+def readable_customers(principal: Principal) -> Select[Customer]:
     return select(Customer).where(customer_clause(principal))
 
 

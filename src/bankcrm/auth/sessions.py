@@ -73,15 +73,17 @@ def login(db: Session, username: str, password: str, *, ip: str | None, now: dat
         fail.count += 1
         fail.last_failed_at = now
         audit.append(
-            db, Actor(user.id if user else None, name[:64], ip), "login.failure", at=now,
+            db,
+            Actor(user.id if user else None, name[:64], ip),
+            "login.failure",
+            at=now,
             detail={"consecutive_failures": fail.count},
         )
         if fail.count >= max_failures:
             fail.locked_until = now + timedelta(minutes=get_int(db, "login.lockout_minutes"))
             audit.append(db, Actor(user.id if user else None, name[:64], ip), "login.lockout", at=now)
             db.flush()
-            raise Locked(_locked_message(fail.locked_until),
-                         details={"locked_until": fail.locked_until.isoformat()})
+            raise Locked(_locked_message(fail.locked_until), details={"locked_until": fail.locked_until.isoformat()})
         db.flush()
         raise NotAuthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
 
@@ -95,8 +97,11 @@ def login(db: Session, username: str, password: str, *, ip: str | None, now: dat
         db.delete(fail)
     token = secrets.token_urlsafe(32)  # 256 bits
     csrf = secrets.token_urlsafe(32)
-    db.add(AuthSession(token_hash=token_hash(token), csrf_token=csrf, user_id=user.id,
-                       created_at=now, last_seen_at=now, ip=ip))
+    db.add(
+        AuthSession(
+            token_hash=token_hash(token), csrf_token=csrf, user_id=user.id, created_at=now, last_seen_at=now, ip=ip
+        )
+    )
     user.last_login_at = now
     audit.append(db, Actor(user.id, user.username, ip), "login.success", at=now)
     db.flush()
@@ -132,8 +137,7 @@ def resolve(db: Session, token: str | None, *, ip: str | None, now: datetime) ->
     if now - sess.last_seen_at > idle or now - sess.created_at > absolute:
         sess.revoked_at = now
         db.flush()
-        raise NotAuthenticated("会话已超时，请重新登录 / session expired, please sign in again",
-                               code="session_expired")
+        raise NotAuthenticated("会话已超时，请重新登录 / session expired, please sign in again", code="session_expired")
     user = db.get(User, sess.user_id)
     if user is None or user.status != UserStatus.active:
         sess.revoked_at = now
@@ -179,9 +183,7 @@ def set_password(db: Session, user: User, new_password: str, *, now: datetime, m
     db.flush()
 
 
-def change_password(
-    db: Session, principal: Principal, session_id: int, old: str, new: str, *, now: datetime
-) -> None:
+def change_password(db: Session, principal: Principal, session_id: int, old: str, new: str, *, now: datetime) -> None:
     user = db.get(User, principal.user_id)
     assert user is not None
     if not verify_password(user.password_hash, old):
@@ -197,8 +199,11 @@ def change_password(
     if any(verify_password(h, new) for h in [user.password_hash, *recent]):
         problems.append(f"不能与最近 {keep} 次使用的密码相同 / must differ from the last {keep} passwords")
     if problems:
-        raise BadRequest("新密码不符合密码策略 / the new password breaks the password policy",
-                         code="password_policy", details=problems)
+        raise BadRequest(
+            "新密码不符合密码策略 / the new password breaks the password policy",
+            code="password_policy",
+            details=problems,
+        )
     set_password(db, user, new, now=now, must_change=False)
     revoke_user_sessions(db, user.id, now=now, keep=session_id)
     audit.append(db, principal.actor, "password.change", at=now, target_type="user", target_id=user.id)

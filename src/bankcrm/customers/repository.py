@@ -18,23 +18,30 @@ def search(
 ) -> tuple[list[tuple[Customer, str]], int]:
     stmt = readable_customers(p)
     if q:
-        stmt = stmt.where(or_(
-            Customer.name.like(contains_pattern(q), escape="\\"),
-            Customer.customer_no == q,
-            Customer.id_no == q.upper(),
-            Customer.phone == q,
-        ))
+        stmt = stmt.where(
+            or_(
+                Customer.name.like(contains_pattern(q), escape="\\"),
+                Customer.customer_no == q,
+                Customer.id_no == q.upper(),
+                Customer.phone == q,
+            )
+        )
     total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.execute(
-        stmt.add_columns(Org.name).join(Org, Org.id == Customer.org_id)
-        .order_by(Customer.customer_no).offset((page - 1) * page_size).limit(page_size)
+        stmt.add_columns(Org.name)
+        .join(Org, Org.id == Customer.org_id)
+        .order_by(Customer.customer_no)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
     ).all()
     return [(r[0], r[1]) for r in rows], total
 
 
 def get(db: Session, p: Principal, customer_id: int) -> tuple[Customer, str]:
     row = db.execute(
-        readable_customers(p).add_columns(Org.name).join(Org, Org.id == Customer.org_id)
+        readable_customers(p)
+        .add_columns(Org.name)
+        .join(Org, Org.id == Customer.org_id)
         .where(Customer.id == customer_id)
     ).first()
     if row is None:

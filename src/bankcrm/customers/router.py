@@ -19,8 +19,17 @@ router = APIRouter(prefix="/api/customers", tags=["customers"])
 
 
 def _out(c: Customer, org_name: str) -> CustomerOut:
-    return CustomerOut(id=c.id, customer_no=c.customer_no, type=c.type, name=c.name, id_type=c.id_type,
-                       id_no=c.id_no, phone=c.phone, org_id=c.org_id, org_name=org_name)
+    return CustomerOut(
+        id=c.id,
+        customer_no=c.customer_no,
+        type=c.type,
+        name=c.name,
+        id_type=c.id_type,
+        id_no=c.id_no,
+        phone=c.phone,
+        org_id=c.org_id,
+        org_name=org_name,
+    )
 
 
 @router.post("/search", operation_id="customers-search")
@@ -39,8 +48,18 @@ def get_customer(
     c, org = repository.get(db, p, customer_id)
     if get_param(db, "audit.view_customer_detail"):
         audit.append(db, p.actor, "customer.view", at=now, target_type="customer", target_id=c.id)
-    return CustomerDetailOut(id=c.id, customer_no=c.customer_no, type=c.type, name=c.name, id_type=c.id_type,
-                             id_no=c.id_no, phone=c.phone, org_id=c.org_id, org_name=org, address=c.address)
+    return CustomerDetailOut(
+        id=c.id,
+        customer_no=c.customer_no,
+        type=c.type,
+        name=c.name,
+        id_type=c.id_type,
+        id_no=c.id_no,
+        phone=c.phone,
+        org_id=c.org_id,
+        org_name=org,
+        address=c.address,
+    )
 
 
 @router.post("/{customer_id}/reveal", operation_id="customers-reveal")
@@ -52,6 +71,13 @@ def reveal_field(
     now: Now,
 ) -> RevealOut:
     c, _ = repository.get(db, p, customer_id)
-    audit.append(db, p.actor, "customer.reveal", at=now, target_type="customer", target_id=c.id,
-                 detail={"field": body.field, "purpose": body.purpose})
+    audit.append(
+        db,
+        p.actor,
+        "customer.reveal",
+        at=now,
+        target_type="customer",
+        target_id=c.id,
+        detail={"field": body.field, "purpose": body.purpose},
+    )
     return RevealOut(field=body.field, value=getattr(c, body.field))

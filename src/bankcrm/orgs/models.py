@@ -35,9 +35,7 @@ class Org(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
     # Materialised path of ids, "/1/4/17/": a subtree is every org whose path starts with this one's.
     path: Mapped[str] = mapped_column(String(400))
-    status: Mapped[OrgStatus] = mapped_column(
-        Enum(OrgStatus, native_enum=False, length=16), default=OrgStatus.active
-    )
+    status: Mapped[OrgStatus] = mapped_column(Enum(OrgStatus, native_enum=False, length=16), default=OrgStatus.active)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]

@@ -10,7 +10,15 @@ from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth.principal import Principal
 from bankcrm.auth.scope import get_org_in_scope
 from bankcrm.orgs import service
-from bankcrm.orgs.schemas import OrgCreateIn, OrgHistoryOut, OrgMergeIn, OrgMoveIn, OrgNode, OrgOut, OrgRenameIn
+from bankcrm.orgs.schemas import (
+    OrgCreateIn,
+    OrgHistoryOut,
+    OrgMergeIn,
+    OrgMoveIn,
+    OrgNode,
+    OrgOut,
+    OrgRenameIn,
+)
 
 router = APIRouter(prefix="/api/orgs", tags=["orgs"])
 

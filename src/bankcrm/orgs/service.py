@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, Result, func, select, update
 from sqlalchemy.orm import Session
 
 from bankcrm.auth import audit
@@ -51,6 +51,10 @@ def create_root(db: Session, code: str, name: str, *, now: datetime) -> Org:
     return org
 
 
+def _rowcount(result: Result[Any]) -> int:
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
 def _active(org: Org) -> None:
     if org.status != OrgStatus.active:
         raise BadRequest("机构已撤销 / the org is closed", code="org_closed")
@@ -60,8 +64,9 @@ def create(db: Session, p: Principal, data: OrgCreateIn, *, now: datetime) -> Or
     parent = get_org_in_scope(db, p, data.parent_id)
     _active(parent)
     if LEVEL_RANK[data.level] < LEVEL_RANK[parent.level]:
-        raise BadRequest("下级机构的层级不能高于上级 / a child cannot sit above its parent's level",
-                         code="invalid_level")
+        raise BadRequest(
+            "下级机构的层级不能高于上级 / a child cannot sit above its parent's level", code="invalid_level"
+        )
     if data.level == OrgLevel.head:
         raise BadRequest("只能有一个总行 / there is only one head office", code="invalid_level")
     if db.scalar(select(Org.id).where(Org.code == data.code)) is not None:
@@ -93,7 +98,7 @@ def _reparent(db: Session, org: Org, new_parent: Org) -> None:
     old_prefix = org.path
     new_prefix = f"{new_parent.path}{org.id}/"
     for o in _subtree(db, org):
-        o.path = new_prefix + o.path[len(old_prefix):]
+        o.path = new_prefix + o.path[len(old_prefix) :]
     org.parent_id = new_parent.id
     db.flush()
 
@@ -106,11 +111,13 @@ def move(db: Session, p: Principal, org_id: int, new_parent_id: int, *, now: dat
     if org.parent_id is None:
         raise BadRequest("总行不能迁移 / the head office cannot move", code="invalid_move")
     if parent.path.startswith(org.path):
-        raise BadRequest("不能迁移到自身或下级之下 / cannot move under itself or its own descendant",
-                         code="invalid_move")
+        raise BadRequest(
+            "不能迁移到自身或下级之下 / cannot move under itself or its own descendant", code="invalid_move"
+        )
     if LEVEL_RANK[org.level] < LEVEL_RANK[parent.level]:
-        raise BadRequest("新上级的层级不能低于本机构 / the new parent cannot sit below this org's level",
-                         code="invalid_level")
+        raise BadRequest(
+            "新上级的层级不能低于本机构 / the new parent cannot sit below this org's level", code="invalid_level"
+        )
     old_parent = org.parent_id
     _reparent(db, org, parent)
     _history(db, p, org, "move", {"from_parent_id": old_parent, "to_parent_id": parent.id}, now)
@@ -125,12 +132,11 @@ def merge(db: Session, p: Principal, org_id: int, into_id: int, *, now: datetime
     _active(src)
     _active(dst)
     if src.id == dst.id or dst.path.startswith(src.path):
-        raise BadRequest("不能并入自身或其下级 / cannot merge into itself or its own descendant",
-                         code="invalid_merge")
+        raise BadRequest("不能并入自身或其下级 / cannot merge into itself or its own descendant", code="invalid_merge")
     if src.parent_id is None:
         raise BadRequest("总行不能被合并 / the head office cannot be merged", code="invalid_merge")
-    customers = db.execute(update(Customer).where(Customer.org_id == src.id).values(org_id=dst.id)).rowcount
-    users = db.execute(update(User).where(User.org_id == src.id).values(org_id=dst.id)).rowcount
+    customers = _rowcount(db.execute(update(Customer).where(Customer.org_id == src.id).values(org_id=dst.id)))
+    users = _rowcount(db.execute(update(User).where(User.org_id == src.id).values(org_id=dst.id)))
     db.execute(update(Role).where(Role.org_id == src.id).values(org_id=dst.id))
     children = list(db.scalars(select(Org).where(Org.parent_id == src.id)).all())
     for child in children:
@@ -140,11 +146,16 @@ def merge(db: Session, p: Principal, org_id: int, into_id: int, *, now: datetime
     src.merged_into_id = dst.id
     db.flush()
     db.expire_all()
-    detail = {"into_org_id": dst.id, "customers_moved": customers, "users_moved": users,
-              "children_moved": [c.id for c in children]}
+    detail = {
+        "into_org_id": dst.id,
+        "customers_moved": customers,
+        "users_moved": users,
+        "children_moved": [c.id for c in children],
+    }
     _history(db, p, src, "merge", detail, now)
-    _history(db, p, dst, "absorb", {"from_org_id": src.id, **{k: v for k, v in detail.items() if k != "into_org_id"}},
-             now)
+    _history(
+        db, p, dst, "absorb", {"from_org_id": src.id, **{k: v for k, v in detail.items() if k != "into_org_id"}}, now
+    )
     return src
 
 
@@ -154,14 +165,20 @@ def close(db: Session, p: Principal, org_id: int, *, now: datetime) -> Org:
     if org.parent_id is None:
         raise BadRequest("总行不能撤销 / the head office cannot be closed", code="invalid_close")
     blockers = {
-        "children": db.scalar(select(func.count()).select_from(Org).where(
-            Org.parent_id == org.id, Org.status == OrgStatus.active)) or 0,
+        "children": db.scalar(
+            select(func.count()).select_from(Org).where(Org.parent_id == org.id, Org.status == OrgStatus.active)
+        )
+        or 0,
         "users": db.scalar(select(func.count()).select_from(User).where(User.org_id == org.id)) or 0,
         "customers": db.scalar(select(func.count()).select_from(Customer).where(Customer.org_id == org.id)) or 0,
     }
     if any(blockers.values()):
-        raise Conflict("机构下仍有下级机构、操作员或客户，请先迁移或合并 / the org still has child orgs, "
-                       "operators or customers: move or merge them first", code="org_not_empty", details=blockers)
+        raise Conflict(
+            "机构下仍有下级机构、操作员或客户，请先迁移或合并 / the org still has child orgs, "
+            "operators or customers: move or merge them first",
+            code="org_not_empty",
+            details=blockers,
+        )
     org.status = OrgStatus.closed
     org.closed_at = now
     db.flush()

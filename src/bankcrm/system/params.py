@@ -32,21 +32,34 @@ class ParamDef:
 
 
 DEFINITIONS: tuple[ParamDef, ...] = (
-    ParamDef("session.idle_timeout_minutes", "int", 30, "会话空闲超时（分钟）", "Session idle timeout (minutes)",
-             min=1, max=240),
-    ParamDef("session.absolute_timeout_hours", "int", 12, "会话最长时长（小时）", "Session absolute timeout (hours)",
-             min=1, max=24),
-    ParamDef("login.max_failures", "int", 5, "连续登录失败锁定次数", "Consecutive failures before lockout",
-             min=3, max=10),
-    ParamDef("login.lockout_minutes", "int", 30, "锁定时长（分钟）", "Lockout duration (minutes)",
-             min=5, max=1440),
+    ParamDef(
+        "session.idle_timeout_minutes",
+        "int",
+        30,
+        "会话空闲超时（分钟）",
+        "Session idle timeout (minutes)",
+        min=1,
+        max=240,
+    ),
+    ParamDef(
+        "session.absolute_timeout_hours",
+        "int",
+        12,
+        "会话最长时长（小时）",
+        "Session absolute timeout (hours)",
+        min=1,
+        max=24,
+    ),
+    ParamDef(
+        "login.max_failures", "int", 5, "连续登录失败锁定次数", "Consecutive failures before lockout", min=3, max=10
+    ),
+    ParamDef("login.lockout_minutes", "int", 30, "锁定时长（分钟）", "Lockout duration (minutes)", min=5, max=1440),
     ParamDef("password.min_length", "int", 8, "密码最短长度", "Minimum password length", min=8, max=64),
-    ParamDef("password.history_count", "int", 5, "不得与最近几次密码相同", "Passwords remembered (no reuse)",
-             min=1, max=24),
-    ParamDef("export.max_rows", "int", 50000, "单次导出最大行数", "Maximum rows per export",
-             min=100, max=1000000),
-    ParamDef("ui.default_language", "enum", "zh-CN", "默认界面语言", "Default UI language",
-             choices=("zh-CN", "en-US")),
+    ParamDef(
+        "password.history_count", "int", 5, "不得与最近几次密码相同", "Passwords remembered (no reuse)", min=1, max=24
+    ),
+    ParamDef("export.max_rows", "int", 50000, "单次导出最大行数", "Maximum rows per export", min=100, max=1000000),
+    ParamDef("ui.default_language", "enum", "zh-CN", "默认界面语言", "Default UI language", choices=("zh-CN", "en-US")),
     ParamDef("bank.name", "str", "示范商业银行", "银行名称", "Bank name", max_length=100),
     ParamDef("audit.view_customer_detail", "bool", True, "记录客户明细查看", "Audit views of customer detail"),
 )

@@ -20,12 +20,21 @@ def list_parameters(db: Session) -> list[ParameterOut]:
     out = []
     for d in params.DEFINITIONS:
         row = stored.get(d.key)
-        out.append(ParameterOut(
-            key=d.key, type=d.type, value=row.value if row else d.default, default=d.default,
-            min=d.min, max=d.max, choices=list(d.choices), description_zh=d.description_zh,
-            description_en=d.description_en, updated_by=row.updated_by if row else None,
-            updated_at=row.updated_at if row else None,
-        ))
+        out.append(
+            ParameterOut(
+                key=d.key,
+                type=d.type,
+                value=row.value if row else d.default,
+                default=d.default,
+                min=d.min,
+                max=d.max,
+                choices=list(d.choices),
+                description_zh=d.description_zh,
+                description_en=d.description_en,
+                updated_by=row.updated_by if row else None,
+                updated_at=row.updated_at if row else None,
+            )
+        )
     return out
 
 
@@ -41,8 +50,9 @@ def set_parameter(db: Session, p: Principal, key: str, value: object, *, now: da
         row.updated_by = p.username
         row.updated_at = now
     db.flush()
-    audit.append(db, p.actor, "param.change", at=now, target_type="parameter", target_id=key,
-                 detail={"from": old, "to": clean})
+    audit.append(
+        db, p.actor, "param.change", at=now, target_type="parameter", target_id=key, detail={"from": old, "to": clean}
+    )
 
 
 def get_table(db: Session, code: str) -> CodeTable:
@@ -54,20 +64,27 @@ def get_table(db: Session, code: str) -> CodeTable:
 
 def items(db: Session, code: str) -> list[CodeItem]:
     get_table(db, code)
-    return list(db.scalars(select(CodeItem).where(CodeItem.table_code == code)
-                           .order_by(CodeItem.sort, CodeItem.code)))
+    return list(db.scalars(select(CodeItem).where(CodeItem.table_code == code).order_by(CodeItem.sort, CodeItem.code)))
 
 
 def add_item(db: Session, p: Principal, code: str, data: CodeItemCreateIn, *, now: datetime) -> CodeItem:
     get_table(db, code)
     if db.get(CodeItem, (code, data.code)) is not None:
         raise Conflict("代码已存在 / the code exists already", code="code_taken")
-    item = CodeItem(table_code=code, code=data.code, label_zh=data.label_zh, label_en=data.label_en,
-                    sort=data.sort, active=True)
+    item = CodeItem(
+        table_code=code, code=data.code, label_zh=data.label_zh, label_en=data.label_en, sort=data.sort, active=True
+    )
     db.add(item)
     db.flush()
-    audit.append(db, p.actor, "code.create", at=now, target_type="code_item", target_id=f"{code}:{data.code}",
-                 detail=data.model_dump())
+    audit.append(
+        db,
+        p.actor,
+        "code.create",
+        at=now,
+        target_type="code_item",
+        target_id=f"{code}:{data.code}",
+        detail=data.model_dump(),
+    )
     return item
 
 
@@ -82,6 +99,13 @@ def update_item(
         setattr(item, field, value)
     db.flush()
     after = {"label_zh": item.label_zh, "label_en": item.label_en, "sort": item.sort, "active": item.active}
-    audit.append(db, p.actor, "code.update", at=now, target_type="code_item", target_id=f"{code}:{item_code}",
-                 detail={"before": before, "after": after})
+    audit.append(
+        db,
+        p.actor,
+        "code.update",
+        at=now,
+        target_type="code_item",
+        target_id=f"{code}:{item_code}",
+        detail={"before": before, "after": after},
+    )
     return item

@@ -156,9 +156,7 @@ def upgrade() -> None:
         sa.Column("label_en", sa.String(length=100), nullable=False),
         sa.Column("sort", sa.Integer(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["table_code"], ["code_table.code"], name=op.f("fk_code_item_table_code_code_table")
-        ),
+        sa.ForeignKeyConstraint(["table_code"], ["code_table.code"], name=op.f("fk_code_item_table_code_code_table")),
         sa.PrimaryKeyConstraint("table_code", "code", name=op.f("pk_code_item")),
     )
     op.create_table(
@@ -250,9 +248,7 @@ def upgrade() -> None:
             name=op.f("fk_customer_manager_customer_id_customer"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["app_user.id"], name=op.f("fk_customer_manager_user_id_app_user")
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], name=op.f("fk_customer_manager_user_id_app_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customer_manager")),
     )
     with op.batch_alter_table("customer_manager", schema=None) as batch_op:
@@ -289,9 +285,7 @@ def upgrade() -> None:
         "user_role",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("role_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["role_id"], ["role.id"], name=op.f("fk_user_role_role_id_role"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["role_id"], ["role.id"], name=op.f("fk_user_role_role_id_role"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
             ["user_id"], ["app_user.id"], name=op.f("fk_user_role_user_id_app_user"), ondelete="CASCADE"
         ),
