@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+import re
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from fastapi import Path, Query
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 T = TypeVar("T")
 
 
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def _no_control_chars(value: Any) -> Any:
+    if isinstance(value, str) and CONTROL_CHARS.search(value):
+        raise ValueError("text must not contain control characters")
+    if isinstance(value, list):
+        for v in value:
+            _no_control_chars(v)
+    return value
+
+
 class In(BaseModel):
-    """Base of every request body: unknown fields are an error, text is stripped."""
+    """Base of every request body: unknown fields are an error, text is stripped and may not
+    carry control characters (PostgreSQL refuses NUL; none belongs in a bank's records)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_is_clean(cls, value: Any) -> Any:
+        return _no_control_chars(value)
 
 
 class Out(BaseModel):
@@ -28,3 +49,10 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whit
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
 PageNo = Annotated[int, Field(ge=1, le=100000)]
 PageSize = Annotated[int, Field(ge=1, le=200)]
+
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+SearchText = Annotated[str | None, Query(max_length=64, pattern=NO_CONTROL)]
+KeyPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
@@ -43,7 +43,7 @@ from bankcrm.auth.scope import audit_clause
 from bankcrm.config import get_settings
 from bankcrm.errors import DomainError
 from bankcrm.orgs.models import Org
-from bankcrm.schemas import Page, PageNo, PageSize
+from bankcrm.schemas import IdPath, IdQuery, Page, PageNo, PageSize, SearchText
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
@@ -111,8 +111,8 @@ def change_password(body: PasswordChangeIn, request: Request, db: DbSession, p: 
 def list_users(
     db: DbSession,
     p: Annotated[Principal, requires("user.view")],
-    q: Annotated[str | None, Query(max_length=64)] = None,
-    org_id: int | None = None,
+    q: SearchText = None,
+    org_id: IdQuery = None,
     page: PageNo = 1,
     page_size: PageSize = 20,
 ) -> Page[UserOut]:
@@ -129,35 +129,37 @@ def create_user(
 
 
 @router.get("/users/{user_id}", operation_id="users-get", tags=["users"])
-def get_user(user_id: int, db: DbSession, p: Annotated[Principal, requires("user.view")]) -> UserOut:
+def get_user(user_id: IdPath, db: DbSession, p: Annotated[Principal, requires("user.view")]) -> UserOut:
     return admin.user_out(db, admin.get_user_in_scope(db, p, user_id))
 
 
 @router.patch("/users/{user_id}", operation_id="users-update", tags=["users"])
 def update_user(
-    user_id: int, body: UserUpdateIn, db: DbSession, p: Annotated[Principal, requires("user.edit")], now: Now
+    user_id: IdPath, body: UserUpdateIn, db: DbSession, p: Annotated[Principal, requires("user.edit")], now: Now
 ) -> UserOut:
     return admin.user_out(db, admin.update_user(db, p, user_id, body, now=now))
 
 
 @router.post("/users/{user_id}/disable", operation_id="users-disable", tags=["users"])
-def disable_user(user_id: int, db: DbSession, p: Annotated[Principal, requires("user.disable")], now: Now) -> UserOut:
+def disable_user(
+    user_id: IdPath, db: DbSession, p: Annotated[Principal, requires("user.disable")], now: Now
+) -> UserOut:
     return admin.user_out(db, admin.set_user_status(db, p, user_id, UserStatus.disabled, now=now))
 
 
 @router.post("/users/{user_id}/enable", operation_id="users-enable", tags=["users"])
-def enable_user(user_id: int, db: DbSession, p: Annotated[Principal, requires("user.disable")], now: Now) -> UserOut:
+def enable_user(user_id: IdPath, db: DbSession, p: Annotated[Principal, requires("user.disable")], now: Now) -> UserOut:
     return admin.user_out(db, admin.set_user_status(db, p, user_id, UserStatus.active, now=now))
 
 
 @router.post("/users/{user_id}/unlock", operation_id="users-unlock", tags=["users"])
-def unlock_user(user_id: int, db: DbSession, p: Annotated[Principal, requires("user.unlock")], now: Now) -> UserOut:
+def unlock_user(user_id: IdPath, db: DbSession, p: Annotated[Principal, requires("user.unlock")], now: Now) -> UserOut:
     return admin.user_out(db, admin.unlock_user(db, p, user_id, now=now))
 
 
 @router.post("/users/{user_id}/reset-password", operation_id="users-reset_password", tags=["users"])
 def reset_password(
-    user_id: int, db: DbSession, p: Annotated[Principal, requires("user.reset_password")], now: Now
+    user_id: IdPath, db: DbSession, p: Annotated[Principal, requires("user.reset_password")], now: Now
 ) -> UserWithPasswordOut:
     user, password = admin.reset_password(db, p, user_id, now=now)
     return UserWithPasswordOut(user=admin.user_out(db, user), initial_password=password)
@@ -193,13 +195,13 @@ def create_role(
 
 @router.patch("/roles/{role_id}", operation_id="roles-update", tags=["roles"])
 def update_role(
-    role_id: int, body: RoleUpdateIn, db: DbSession, p: Annotated[Principal, requires("role.edit")], now: Now
+    role_id: IdPath, body: RoleUpdateIn, db: DbSession, p: Annotated[Principal, requires("role.edit")], now: Now
 ) -> RoleOut:
     return _role_out(admin.update_role(db, p, role_id, body, now=now))
 
 
 @router.delete("/roles/{role_id}", operation_id="roles-delete", tags=["roles"], status_code=204)
-def delete_role(role_id: int, db: DbSession, p: Annotated[Principal, requires("role.delete")], now: Now) -> None:
+def delete_role(role_id: IdPath, db: DbSession, p: Annotated[Principal, requires("role.delete")], now: Now) -> None:
     admin.delete_role(db, p, role_id, now=now)
 
 
@@ -215,8 +217,8 @@ def list_permissions(p: Annotated[Principal, requires("role.view")]) -> list[Per
 def list_audit(
     db: DbSession,
     p: Annotated[Principal, requires("audit.view")],
-    action: Annotated[str | None, Query(max_length=64)] = None,
-    actor: Annotated[str | None, Query(max_length=64)] = None,
+    action: SearchText = None,
+    actor: SearchText = None,
     date_from: date | None = None,
     date_to: date | None = None,
     page: PageNo = 1,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from bankcrm.auth.models import DataScope, UserStatus
-from bankcrm.schemas import Code, In, Name, Out
+from bankcrm.schemas import Code, Id, In, Name, Out
 
 Username = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{2,31}$", strip_whitespace=True, to_lower=True)
@@ -67,14 +67,14 @@ class UserOut(Out):
 class UserCreateIn(In):
     username: Username
     display_name: Name
-    org_id: int
-    role_ids: Annotated[list[int], Field(max_length=20)] = []
+    org_id: Id
+    role_ids: Annotated[list[Id], Field(max_length=20)] = []
 
 
 class UserUpdateIn(In):
     display_name: Name | None = None
-    org_id: int | None = None
-    role_ids: Annotated[list[int], Field(max_length=20)] | None = None
+    org_id: Id | None = None
+    role_ids: Annotated[list[Id], Field(max_length=20)] | None = None
 
 
 class UserWithPasswordOut(Out):
@@ -98,7 +98,7 @@ class RoleCreateIn(In):
     name: Name
     name_en: Name
     data_scope: DataScope
-    org_id: int | None = None
+    org_id: Id | None = None
     permissions: Annotated[list[str], Field(max_length=500)] = []
 
 

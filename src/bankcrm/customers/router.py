@@ -12,7 +12,7 @@ from bankcrm.auth.principal import Principal
 from bankcrm.customers import repository
 from bankcrm.customers.models import Customer
 from bankcrm.customers.schemas import CustomerDetailOut, CustomerOut, CustomerSearchIn, RevealIn, RevealOut
-from bankcrm.schemas import Page
+from bankcrm.schemas import IdPath, Page
 from bankcrm.system.params import get_param
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
@@ -43,7 +43,7 @@ def search_customers(
 
 @router.get("/{customer_id}", operation_id="customers-get")
 def get_customer(
-    customer_id: int, db: DbSession, p: Annotated[Principal, requires("customer.view")], now: Now
+    customer_id: IdPath, db: DbSession, p: Annotated[Principal, requires("customer.view")], now: Now
 ) -> CustomerDetailOut:
     c, org = repository.get(db, p, customer_id)
     if get_param(db, "audit.view_customer_detail"):
@@ -64,7 +64,7 @@ def get_customer(
 
 @router.post("/{customer_id}/reveal", operation_id="customers-reveal")
 def reveal_field(
-    customer_id: int,
+    customer_id: IdPath,
     body: RevealIn,
     db: DbSession,
     p: Annotated[Principal, requires("customer.unmask")],

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bankcrm.orgs.models import OrgLevel, OrgStatus
-from bankcrm.schemas import Code, In, Name, Out
+from bankcrm.schemas import Code, Id, In, Name, Out
 
 
 class OrgOut(Out):
@@ -28,7 +28,7 @@ class OrgCreateIn(In):
     code: Code
     name: Name
     level: OrgLevel
-    parent_id: int
+    parent_id: Id
 
 
 class OrgRenameIn(In):
@@ -36,11 +36,11 @@ class OrgRenameIn(In):
 
 
 class OrgMoveIn(In):
-    new_parent_id: int
+    new_parent_id: Id
 
 
 class OrgMergeIn(In):
-    into_org_id: int
+    into_org_id: Id
 
 
 class OrgHistoryOut(Out):

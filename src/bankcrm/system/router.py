@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth.principal import Principal
+from bankcrm.schemas import KeyPath
 from bankcrm.system import service
 from bankcrm.system.models import CodeTable
 from bankcrm.system.schemas import (
@@ -30,7 +31,7 @@ def list_parameters(db: DbSession, p: Annotated[Principal, requires("param.view"
 
 @router.put("/parameters/{key}", operation_id="system-set_parameter")
 def set_parameter(
-    key: str, body: ParameterIn, db: DbSession, p: Annotated[Principal, requires("param.edit")], now: Now
+    key: KeyPath, body: ParameterIn, db: DbSession, p: Annotated[Principal, requires("param.edit")], now: Now
 ) -> list[ParameterOut]:
     service.set_parameter(db, p, key, body.value, now=now)
     return service.list_parameters(db)
@@ -42,21 +43,21 @@ def list_code_tables(db: DbSession, p: Annotated[Principal, requires("code.view"
 
 
 @router.get("/code-tables/{code}/items", operation_id="system-code_items")
-def list_code_items(code: str, db: DbSession, p: Annotated[Principal, requires("code.view")]) -> list[CodeItemOut]:
+def list_code_items(code: KeyPath, db: DbSession, p: Annotated[Principal, requires("code.view")]) -> list[CodeItemOut]:
     return [CodeItemOut.model_validate(i) for i in service.items(db, code)]
 
 
 @router.post("/code-tables/{code}/items", operation_id="system-add_code_item", status_code=201)
 def add_code_item(
-    code: str, body: CodeItemCreateIn, db: DbSession, p: Annotated[Principal, requires("code.edit")], now: Now
+    code: KeyPath, body: CodeItemCreateIn, db: DbSession, p: Annotated[Principal, requires("code.edit")], now: Now
 ) -> CodeItemOut:
     return CodeItemOut.model_validate(service.add_item(db, p, code, body, now=now))
 
 
 @router.patch("/code-tables/{code}/items/{item_code}", operation_id="system-update_code_item")
 def update_code_item(
-    code: str,
-    item_code: str,
+    code: KeyPath,
+    item_code: KeyPath,
     body: CodeItemUpdateIn,
     db: DbSession,
     p: Annotated[Principal, requires("code.edit")],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from bankcrm.schemas import Code, In, Name, Out
 
@@ -46,11 +46,11 @@ class CodeItemCreateIn(In):
     code: Code
     label_zh: Name
     label_en: Name
-    sort: int = 0
+    sort: Annotated[int, Field(ge=0, le=100000)] = 0
 
 
 class CodeItemUpdateIn(In):
     label_zh: Name | None = None
     label_en: Name | None = None
-    sort: int | None = None
+    sort: Annotated[int, Field(ge=0, le=100000)] | None = None
     active: bool | None = None
