@@ -90,11 +90,11 @@ def test_reveal_needs_the_right_and_a_purpose_and_is_audited(
     clock,  # type: ignore[no-untyped-def]
 ) -> None:
     c = bank.customers["nj_other"]
-    login(client, "nj_president")
+    login(client, "auditor")
     assert (
         client.post(f"/api/customers/{c.id}/reveal", json={"field": "id_no", "purpose": "核实身份"}).status_code == 403
     )
-    r = make_role(db, codes={"customer.view", "customer.unmask"})
+    r = make_role(db, codes={"customer.view", "customer.reveal"})
     make_user(db, org=bank.nj, roles=[r], username="nj_unmask2", now=clock.now())
     db.commit()
     login(client, "nj_unmask2")

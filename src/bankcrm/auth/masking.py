@@ -2,7 +2,8 @@
 
 Sensitive fields are declared in response schemas with the annotated types below
 (``IdNumber``, ``Phone``, ``AccountNumber``, ``Address``). Their serializer masks the value
-unless the current request's caller holds ``customer.unmask``; the caller's right is put in a
+unless the current request's caller holds ``customer.unmask`` (``customer.reveal`` only opens one
+field at a time, with a stated purpose, through the reveal endpoint); the caller's right is put in a
 context variable by the authentication dependency, and the default is *masked*, so a response
 built anywhere without an authenticated caller is masked too.
 

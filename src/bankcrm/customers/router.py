@@ -67,7 +67,7 @@ def reveal_field(
     customer_id: IdPath,
     body: RevealIn,
     db: DbSession,
-    p: Annotated[Principal, requires("customer.unmask")],
+    p: Annotated[Principal, requires("customer.reveal")],
     now: Now,
 ) -> RevealOut:
     c, _ = repository.get(db, p, customer_id)

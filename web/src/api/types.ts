@@ -1,0 +1,57 @@
+/**
+ * Names for the API's shapes, derived from the generated `paths` (not from schema names),
+ * so a rename of a Pydantic model on the server does not ripple through the pages.
+ */
+import type { paths } from './schema';
+
+type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+type OkOf<Op> = Op extends { responses: infer R }
+  ? JsonOf<R[Extract<keyof R, 200 | 201 | '200' | '201'>]>
+  : never;
+type BodyOf<Op> = Op extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+
+type Get<P extends keyof paths> = paths[P] extends { get: infer O } ? OkOf<O> : never;
+export type Post<P extends keyof paths> = paths[P] extends { post: infer O } ? OkOf<O> : never;
+export type PostBody<P extends keyof paths> = paths[P] extends { post: infer O } ? BodyOf<O> : never;
+export type PatchBody<P extends keyof paths> = paths[P] extends { patch: infer O } ? BodyOf<O> : never;
+export type PutBody<P extends keyof paths> = paths[P] extends { put: infer O } ? BodyOf<O> : never;
+
+export type Me = Get<'/api/auth/me'>;
+export type LoginResult = Post<'/api/auth/login'>;
+export type RoleRef = Me['roles'][number];
+export type DataScope = Me['data_scope'];
+
+export type OrgNode = Get<'/api/orgs/tree'>[number];
+export type Org = Get<'/api/orgs/{org_id}'>;
+export type OrgLevel = OrgNode['level'];
+export type OrgHistoryEntry = Get<'/api/orgs/{org_id}/history'>[number];
+export type OrgCreateBody = PostBody<'/api/orgs'>;
+
+export type UserPage = Get<'/api/users'>;
+export type User = UserPage['items'][number];
+export type UserCreateBody = PostBody<'/api/users'>;
+export type UserUpdateBody = PatchBody<'/api/users/{user_id}'>;
+export type UserWithPassword = Post<'/api/users'>;
+
+export type Role = Get<'/api/roles'>[number];
+export type RoleCreateBody = PostBody<'/api/roles'>;
+export type RoleUpdateBody = PatchBody<'/api/roles/{role_id}'>;
+export type Permission = Get<'/api/permissions'>[number];
+
+export type AuditPage = Get<'/api/audit'>;
+export type AuditEntry = AuditPage['items'][number];
+export type AuditVerify = Get<'/api/audit/verify'>;
+
+export type Parameter = Get<'/api/system/parameters'>[number];
+export type ParameterValue = PutBody<'/api/system/parameters/{key}'>['value'];
+export type CodeTable = Get<'/api/system/code-tables'>[number];
+export type CodeItem = Get<'/api/system/code-tables/{code}/items'>[number];
+export type CodeItemCreateBody = PostBody<'/api/system/code-tables/{code}/items'>;
+export type CodeItemUpdateBody = PatchBody<'/api/system/code-tables/{code}/items/{item_code}'>;
+
+export type CustomerPage = Post<'/api/customers/search'>;
+export type CustomerSearchBody = PostBody<'/api/customers/search'>;
+export type CustomerDetail = Get<'/api/customers/{customer_id}'>;
+export type Customer = CustomerPage['items'][number];
+export type RevealBody = PostBody<'/api/customers/{customer_id}/reveal'>;
+export type RevealResult = Post<'/api/customers/{customer_id}/reveal'>;

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { appRoutes, menuGroups } from '../routes';
+import { canSee, selectedKey, visibleMenu, type MenuRouteLike } from './menu';
+
+const routes: MenuRouteLike[] = [
+  { key: 'home', path: '/', labelKey: 'home' },
+  { key: 'customers', path: '/customers', labelKey: 'customers', permission: 'customer.view', group: 'customers' },
+  { key: 'orgs', path: '/system/orgs', labelKey: 'orgs', permission: 'org.view', group: 'system' },
+  { key: 'users', path: '/system/users', labelKey: 'users', permission: 'user.view', group: 'system' },
+  { key: 'hidden', path: '/system/x', labelKey: 'x', group: 'system', hideInMenu: true },
+];
+const groups = [
+  { key: 'customers', labelKey: 'group.customers' },
+  { key: 'system', labelKey: 'group.system' },
+];
+
+describe('visibleMenu', () => {
+  it('shows only routes without permission to a user with none', () => {
+    expect(visibleMenu(routes, [], groups)).toEqual([{ key: 'home', labelKey: 'home', path: '/' }]);
+  });
+
+  it('groups visible routes and drops empty groups', () => {
+    const menu = visibleMenu(routes, ['user.view'], groups);
+    expect(menu).toEqual([
+      { key: 'home', labelKey: 'home', path: '/' },
+      {
+        key: 'system',
+        labelKey: 'group.system',
+        children: [{ key: 'users', labelKey: 'users', path: '/system/users' }],
+      },
+    ]);
+  });
+
+  it('keeps declared order with all permissions', () => {
+    const menu = visibleMenu(routes, ['customer.view', 'org.view', 'user.view'], groups);
+    expect(menu.map((m) => m.key)).toEqual(['home', 'customers', 'system']);
+    expect(menu[2]?.children?.map((c) => c.key)).toEqual(['orgs', 'users']);
+  });
+
+  it('ignores unknown permissions', () => {
+    expect(visibleMenu(routes, ['nope'], groups)).toHaveLength(1);
+  });
+
+  it('the real route table has a permission for every page but home, and unique keys and paths', () => {
+    expect(new Set(appRoutes.map((r) => r.key)).size).toBe(appRoutes.length);
+    expect(new Set(appRoutes.map((r) => r.path)).size).toBe(appRoutes.length);
+    for (const r of appRoutes) {
+      if (r.path !== '/') expect(r.permission).toMatch(/^[a-z_]+\.[a-z_.]+$/);
+      if (r.group) expect(menuGroups.map((g) => g.key)).toContain(r.group);
+    }
+    const all = appRoutes.flatMap((r) => (r.permission ? [r.permission] : []));
+    const full = visibleMenu(appRoutes, all, menuGroups);
+    expect(full.map((m) => m.key)).toEqual(['home', 'customers', 'system']);
+    expect(full[2]?.children).toHaveLength(6);
+  });
+});
+
+describe('canSee and selectedKey', () => {
+  it('canSee', () => {
+    expect(canSee({}, [])).toBe(true);
+    expect(canSee({ permission: 'a.b' }, ['a.b'])).toBe(true);
+    expect(canSee({ permission: 'a.b' }, ['a.c'])).toBe(false);
+  });
+  it('selectedKey picks the longest prefix', () => {
+    expect(selectedKey(routes, '/')).toBe('home');
+    expect(selectedKey(routes, '/system/users')).toBe('users');
+    expect(selectedKey(routes, '/system/users/5')).toBe('users');
+    expect(selectedKey(routes, '/elsewhere')).toBeUndefined();
+  });
+});

@@ -1,0 +1,45 @@
+/** Renders a component the way the app does (antd App, React Query, router, i18n) for tests. */
+import type { ReactElement } from 'react';
+import { render } from '@testing-library/react';
+import { App as AntApp } from 'antd';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import '../i18n';
+import { AntdBridge } from '../app/AntdBridge';
+
+export function renderWithApp(ui: ReactElement, { path = '/', routes = {} }: { path?: string; routes?: Record<string, ReactElement> } = {}) {
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  const result = render(
+    <AntApp>
+      <AntdBridge />
+      <QueryClientProvider client={qc}>
+        <MemoryRouter initialEntries={[path]}>
+          <Routes>
+            <Route path={path} element={ui} />
+            {Object.entries(routes).map(([p, el]) => (
+              <Route key={p} path={p} element={el} />
+            ))}
+          </Routes>
+        </MemoryRouter>
+      </QueryClientProvider>
+    </AntApp>,
+  );
+  return { ...result, queryClient: qc };
+}
+
+/** A fetch stub answering by "METHOD /path"; records every request it saw. */
+export function stubFetch(answers: Record<string, { status: number; body?: unknown }>) {
+  const seen: Request[] = [];
+  const fn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const req = input instanceof Request ? input : new Request(input, init);
+    seen.push(req);
+    const key = `${req.method} ${new URL(req.url).pathname}`;
+    const a = answers[key];
+    if (!a) return new Response(JSON.stringify({ code: 'not_found', message: `no stub for ${key}` }), { status: 404 });
+    return new Response(a.body === undefined ? null : JSON.stringify(a.body), {
+      status: a.status,
+      headers: { 'Content-Type': 'application/json' },
+    });
+  };
+  return { fn, seen };
+}
