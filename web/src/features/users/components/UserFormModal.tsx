@@ -70,7 +70,7 @@ export function UserFormModal({
           label={t('fields.username')}
           rules={[
             { required: true },
-            { pattern: /^[A-Za-z0-9_.-]{2,64}$/, message: t('form.usernamePattern') },
+            { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$/, message: t('form.usernamePattern') },
           ]}
         >
           <Input disabled={!!user} data-testid="user-form-username" autoComplete="off" />
