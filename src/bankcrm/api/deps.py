@@ -78,16 +78,20 @@ def check_write_origin(request: Request) -> None:
 
 
 class Requires:
-    """Access rule: the caller must be signed in and hold ``code`` (``self`` = any signed-in user)."""
+    """Access rule: the caller must be signed in and hold every one of ``codes``
+    (``self`` = any signed-in user)."""
 
-    def __init__(self, code: str, *, allow_pending_password: bool = False) -> None:
-        if code != SELF_SERVICE and code not in CODES:
-            raise ValueError(f"unknown permission code {code!r}")
-        self.code = code
+    def __init__(self, *codes: str, allow_pending_password: bool = False) -> None:
+        if not codes:
+            raise ValueError("Requires needs at least one code")
+        for code in codes:
+            if code != SELF_SERVICE and code not in CODES:
+                raise ValueError(f"unknown permission code {code!r}")
+        self.codes = tuple(c for c in codes if c != SELF_SERVICE)
         self.allow_pending_password = allow_pending_password
 
     def __repr__(self) -> str:
-        return f"Requires({self.code!r})"
+        return f"Requires{self.codes!r}"
 
     async def __call__(self, request: Request, db: DbSession) -> Principal:
         set_unmask(False)
@@ -101,11 +105,12 @@ class Requires:
         if resolved.must_change_password and not self.allow_pending_password:
             raise Forbidden("请先修改初始密码 / change your initial password first", code="password_change_required")
         principal = resolved.principal
-        if self.code != SELF_SERVICE and not principal.has(self.code):
+        missing = [c for c in self.codes if not principal.has(c)]
+        if missing:
             raise Forbidden(
                 "没有此项操作的权限 / you lack the permission for this",
                 code="permission_denied",
-                details={"required": self.code},
+                details={"required": missing},
             )
         request.state.auth_session_id = resolved.session.id
         request.state.csrf_token = resolved.session.csrf_token
@@ -124,8 +129,8 @@ class PublicAccess:
         check_write_origin(request)
 
 
-def requires(code: str) -> Any:
-    return Depends(Requires(code))
+def requires(*codes: str) -> Any:
+    return Depends(Requires(*codes))
 
 
 Authenticated = Annotated[Principal, Depends(Requires(SELF_SERVICE, allow_pending_password=True))]

@@ -10,22 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from pydantic import BaseModel
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bankcrm.auth.models import AuditHead, AuditRecord
+from bankcrm.auth.principal import Actor, Principal
+from bankcrm.auth.scope import audit_clause
 
 GENESIS = "0" * 64
-
-
-@dataclass(frozen=True)
-class Actor:
-    user_id: int | None
-    username: str
-    ip: str | None = None
 
 
 SYSTEM_ACTOR = Actor(None, "system")
@@ -124,3 +120,26 @@ def verify(db: Session, batch: int = 5000) -> VerifyResult:
     if head is not None and (head.last_id != checked or head.last_hash != prev):
         return VerifyResult(False, checked, checked + 1, "records after the last one were removed")
     return VerifyResult(True, checked, None, None)
+
+
+class AuditFilter(BaseModel):
+    action: str | None = None
+    actor: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def search(db: Session, p: Principal, f: AuditFilter, *, page: int, page_size: int) -> tuple[list[AuditRecord], int]:
+    """Audit records the caller may read (``scope.audit_clause``), newest first."""
+    stmt = select(AuditRecord).where(audit_clause(p))
+    if f.action:
+        stmt = stmt.where(AuditRecord.action.startswith(f.action, autoescape=True))
+    if f.actor:
+        stmt = stmt.where(AuditRecord.actor_username == f.actor.strip().lower())
+    if f.date_from:
+        stmt = stmt.where(AuditRecord.at >= datetime.combine(f.date_from, time.min))
+    if f.date_to:
+        stmt = stmt.where(AuditRecord.at < datetime.combine(f.date_to + timedelta(days=1), time.min))
+    total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.scalars(stmt.order_by(AuditRecord.id.desc()).offset((page - 1) * page_size).limit(page_size)).all()
+    return list(rows), total

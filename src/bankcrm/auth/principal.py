@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bankcrm.auth.audit import Actor
 from bankcrm.auth.models import DataScope
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who an audit record names: a user, or the system itself."""
+
+    user_id: int | None
+    username: str
+    ip: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
 from bankcrm.api.deps import (
@@ -19,10 +18,15 @@ from bankcrm.api.deps import (
     requires,
 )
 from bankcrm.auth import admin, audit, sessions
-from bankcrm.auth.models import AuditRecord, Role, User, UserStatus
+from bankcrm.auth.audit import AuditFilter
+from bankcrm.auth.audit import search as audit_search
+from bankcrm.auth.models import Role, User, UserStatus
 from bankcrm.auth.permissions import CATALOG
 from bankcrm.auth.principal import Principal
 from bankcrm.auth.schemas import (
+    AUDIT_COLUMNS,
+    USER_COLUMNS,
+    AuditExportIn,
     AuditOut,
     AuditVerifyOut,
     LoginIn,
@@ -35,13 +39,14 @@ from bankcrm.auth.schemas import (
     RoleRef,
     RoleUpdateIn,
     UserCreateIn,
+    UserExportIn,
     UserOut,
     UserUpdateIn,
     UserWithPasswordOut,
 )
-from bankcrm.auth.scope import audit_clause
 from bankcrm.config import get_settings
 from bankcrm.errors import DomainError
+from bankcrm.exports import XLSX_RESPONSE, check_size, xlsx_response
 from bankcrm.orgs.models import Org
 from bankcrm.schemas import IdPath, IdQuery, Page, PageNo, PageSize, SearchText
 
@@ -126,6 +131,27 @@ def create_user(
 ) -> UserWithPasswordOut:
     user, password = admin.create_user(db, p, body, now=now)
     return UserWithPasswordOut(user=admin.user_out(db, user), initial_password=password)
+
+
+@router.post("/users/export", operation_id="users-export", tags=["users"], responses=XLSX_RESPONSE)
+def export_users(
+    body: UserExportIn, db: DbSession, p: Annotated[Principal, requires("user.view", "data.export")], now: Now
+) -> Response:
+    _, total = admin.list_users(db, p, q=body.q, org_id=body.org_id, page=1, page_size=1)
+    check_size(db, total)
+    users, _ = admin.list_users(db, p, q=body.q, org_id=body.org_id, page=1, page_size=max(total, 1))
+    return xlsx_response(
+        db,
+        p,
+        what="users",
+        title="操作员" if body.lang == "zh-CN" else "Operators",
+        columns=USER_COLUMNS,
+        rows=[admin.user_out(db, u) for u in users],
+        purpose=body.purpose,
+        lang=body.lang,
+        filters=body.model_dump(mode="json", exclude={"purpose", "lang"}, exclude_none=True),
+        now=now,
+    )
 
 
 @router.get("/users/{user_id}", operation_id="users-get", tags=["users"])
@@ -224,18 +250,31 @@ def list_audit(
     page: PageNo = 1,
     page_size: PageSize = 50,
 ) -> Page[AuditOut]:
-    stmt = select(AuditRecord).where(audit_clause(p))
-    if action:
-        stmt = stmt.where(AuditRecord.action.startswith(action, autoescape=True))
-    if actor:
-        stmt = stmt.where(AuditRecord.actor_username == actor.strip().lower())
-    if date_from:
-        stmt = stmt.where(AuditRecord.at >= datetime.combine(date_from, time.min))
-    if date_to:
-        stmt = stmt.where(AuditRecord.at < datetime.combine(date_to + timedelta(days=1), time.min))
-    total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.scalars(stmt.order_by(AuditRecord.id.desc()).offset((page - 1) * page_size).limit(page_size)).all()
+    f = AuditFilter(action=action, actor=actor, date_from=date_from, date_to=date_to)
+    rows, total = audit_search(db, p, f, page=page, page_size=page_size)
     return Page[AuditOut](items=[AuditOut.model_validate(r) for r in rows], total=total)
+
+
+@router.post("/audit/export", operation_id="audit-export", tags=["audit"], responses=XLSX_RESPONSE)
+def export_audit(
+    body: AuditExportIn, db: DbSession, p: Annotated[Principal, requires("audit.view", "data.export")], now: Now
+) -> Response:
+    f = AuditFilter(action=body.action, actor=body.actor, date_from=body.date_from, date_to=body.date_to)
+    _, total = audit_search(db, p, f, page=1, page_size=1)
+    check_size(db, total)
+    rows, _ = audit_search(db, p, f, page=1, page_size=max(total, 1))
+    return xlsx_response(
+        db,
+        p,
+        what="audit",
+        title="审计日志" if body.lang == "zh-CN" else "Audit trail",
+        columns=AUDIT_COLUMNS,
+        rows=[AuditOut.model_validate(r) for r in rows],
+        purpose=body.purpose,
+        lang=body.lang,
+        filters=f.model_dump(mode="json", exclude_none=True),
+        now=now,
+    )
 
 
 @router.get("/audit/verify", operation_id="audit-verify", tags=["audit"])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
 from bankcrm.auth.models import DataScope, UserStatus
+from bankcrm.exports import Column, ExportIn
 from bankcrm.schemas import Code, Id, In, Name, Out
 
 Username = Annotated[
@@ -132,3 +133,38 @@ class AuditVerifyOut(Out):
     checked: int
     first_bad_id: int | None
     reason: str | None
+
+
+class UserExportIn(ExportIn):
+    q: Annotated[str, Field(max_length=64)] | None = None
+    org_id: Id | None = None
+
+
+class AuditExportIn(ExportIn):
+    action: Annotated[str, Field(max_length=64)] | None = None
+    actor: Annotated[str, Field(max_length=64)] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+USER_COLUMNS = (
+    Column("username", "用户名", "User name"),
+    Column("display_name", "姓名", "Name"),
+    Column("org_name", "机构", "Org"),
+    Column("roles", "角色", "Roles"),
+    Column("status", "状态", "Status"),
+    Column("must_change_password", "须修改密码", "Must change password"),
+    Column("locked_until", "锁定至", "Locked until"),
+    Column("last_login_at", "最近登录", "Last sign-in"),
+)
+
+AUDIT_COLUMNS = (
+    Column("id", "序号", "No."),
+    Column("at", "时间（UTC）", "Time (UTC)"),
+    Column("actor_username", "操作员", "Operator"),
+    Column("action", "操作", "Action"),
+    Column("target_type", "对象类型", "Target type"),
+    Column("target_id", "对象", "Target"),
+    Column("detail", "详情", "Detail"),
+    Column("ip", "IP", "IP"),
+)

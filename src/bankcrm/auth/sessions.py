@@ -11,10 +11,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bankcrm.auth import audit
-from bankcrm.auth.audit import Actor
 from bankcrm.auth.models import AuthSession, LoginFailure, PasswordHistory, User, UserStatus
 from bankcrm.auth.passwords import burn_verify, hash_password, policy_violations, verify_password
-from bankcrm.auth.principal import Principal
+from bankcrm.auth.principal import Actor, Principal
 from bankcrm.errors import BadRequest, Forbidden, Locked, NotAuthenticated
 from bankcrm.orgs.models import Org
 from bankcrm.system.params import get_int

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth import audit
 from bankcrm.auth.principal import Principal
 from bankcrm.customers import repository
 from bankcrm.customers.models import Customer
-from bankcrm.customers.schemas import CustomerDetailOut, CustomerOut, CustomerSearchIn, RevealIn, RevealOut
+from bankcrm.customers.schemas import (
+    CUSTOMER_COLUMNS,
+    CustomerDetailOut,
+    CustomerExportIn,
+    CustomerOut,
+    CustomerSearchIn,
+    RevealIn,
+    RevealOut,
+)
+from bankcrm.exports import XLSX_RESPONSE, check_size, xlsx_response
+from bankcrm.logging import redact_text
 from bankcrm.schemas import IdPath, Page
 from bankcrm.system.params import get_param
 
@@ -39,6 +49,31 @@ def search_customers(
     """A search, not a GET: what staff type (ID numbers, phones) must never land in a URL or access log."""
     rows, total = repository.search(db, p, q=body.q or None, page=body.page, page_size=body.page_size)
     return Page[CustomerOut](items=[_out(c, org) for c, org in rows], total=total)
+
+
+@router.post("/export", operation_id="customers-export", responses=XLSX_RESPONSE)
+def export_customers(
+    body: CustomerExportIn,
+    db: DbSession,
+    p: Annotated[Principal, requires("customer.view", "data.export")],
+    now: Now,
+) -> Response:
+    q = body.q or None
+    _, total = repository.search(db, p, q=q, page=1, page_size=1)
+    check_size(db, total)
+    rows, _ = repository.search(db, p, q=q, page=1, page_size=max(total, 1))
+    return xlsx_response(
+        db,
+        p,
+        what="customers",
+        title="客户" if body.lang == "zh-CN" else "Customers",
+        columns=CUSTOMER_COLUMNS,
+        rows=[_out(c, org) for c, org in rows],
+        purpose=body.purpose,
+        lang=body.lang,
+        filters={"q": redact_text(q)} if q else {},
+        now=now,
+    )
 
 
 @router.get("/{customer_id}", operation_id="customers-get")

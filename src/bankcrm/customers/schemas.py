@@ -8,6 +8,7 @@ from pydantic import Field
 
 from bankcrm.auth.masking import Address, IdNumber, Phone
 from bankcrm.customers.models import CustomerType
+from bankcrm.exports import Column, ExportIn
 from bankcrm.schemas import In, Out, PageNo, PageSize
 
 
@@ -44,3 +45,18 @@ class CustomerSearchIn(In):
     q: Annotated[str, Field(max_length=64)] = ""
     page: PageNo = 1
     page_size: PageSize = 20
+
+
+class CustomerExportIn(ExportIn):
+    q: Annotated[str, Field(max_length=64)] = ""
+
+
+CUSTOMER_COLUMNS = (
+    Column("customer_no", "客户号", "Customer no."),
+    Column("name", "客户名称", "Name"),
+    Column("type", "类型", "Type"),
+    Column("id_type", "证件类型", "ID type"),
+    Column("id_no", "证件号码", "ID number"),
+    Column("phone", "手机号码", "Phone"),
+    Column("org_name", "所属机构", "Org"),
+)
