@@ -55,3 +55,7 @@ export type CustomerDetail = Get<'/api/customers/{customer_id}'>;
 export type Customer = CustomerPage['items'][number];
 export type RevealBody = PostBody<'/api/customers/{customer_id}/reveal'>;
 export type RevealResult = Post<'/api/customers/{customer_id}/reveal'>;
+
+/** The list pages' Excel exports (POST, JSON body with the page's filters, `purpose` and `lang`; answers .xlsx). */
+export type ExportPath = '/api/users/export' | '/api/audit/export' | '/api/customers/export';
+export type ExportBody<P extends ExportPath> = PostBody<P>;

@@ -5,6 +5,7 @@ import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry } from '../../../api/types';
 import { DataTable, usePaging } from '../../../components/DataTable';
+import { ExportButton } from '../../../components/ExportButton';
 import { formatDateTime, jsonText } from '../../../lib/format';
 import { useCan } from '../../auth/api/me';
 import { useAudit, useVerifyAudit, type AuditFilters } from '../api/listAudit';
@@ -104,6 +105,17 @@ export function AuditPage() {
                 {t('verify.button')}
               </Button>
             )}
+            <ExportButton
+              path="/api/audit/export"
+              filters={{
+                action: filters.action ?? null,
+                actor: filters.actor ?? null,
+                date_from: filters.date_from ?? null,
+                date_to: filters.date_to ?? null,
+              }}
+              viewPermission="audit.view"
+              fallbackName="audit.xlsx"
+            />
           </>
         }
       />

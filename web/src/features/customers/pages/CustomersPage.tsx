@@ -4,6 +4,7 @@ import { EyeOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../../api/types';
 import { DataTable, usePaging } from '../../../components/DataTable';
+import { ExportButton } from '../../../components/ExportButton';
 import { useCan } from '../../auth/api/me';
 import { useCustomers } from '../api/listCustomers';
 import { RevealModal, type SensitiveField } from '../components/RevealModal';
@@ -60,16 +61,19 @@ export function CustomersPage() {
         columns={columns}
         paging={paging(customers.data?.total)}
         toolbar={
-          <Input.Search
-            allowClear
-            placeholder={t('search')}
-            style={{ width: 320 }}
-            onSearch={(v) => {
-              setQ(v.trim());
-              reset();
-            }}
-            data-testid="customer-search"
-          />
+          <>
+            <Input.Search
+              allowClear
+              placeholder={t('search')}
+              style={{ width: 320 }}
+              onSearch={(v) => {
+                setQ(v.trim());
+                reset();
+              }}
+              data-testid="customer-search"
+            />
+            <ExportButton path="/api/customers/export" filters={{ q }} viewPermission="customer.view" fallbackName="customers.xlsx" />
+          </>
         }
       />
       {revealing && (

@@ -4,6 +4,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { User, UserWithPassword } from '../../../api/types';
 import { DataTable, usePaging } from '../../../components/DataTable';
+import { ExportButton } from '../../../components/ExportButton';
 import { formatDateTime, localized } from '../../../lib/format';
 import { useCan } from '../../auth/api/me';
 import { OrgTreeSelect } from '../../orgs/components/OrgTreeSelect';
@@ -155,6 +156,12 @@ export function UsersPage() {
                 {t('actions.create')}
               </Button>
             )}
+            <ExportButton
+              path="/api/users/export"
+              filters={{ q: q || null, org_id: orgId ?? null }}
+              viewPermission="user.view"
+              fallbackName="users.xlsx"
+            />
           </>
         }
       />
