@@ -40,6 +40,7 @@ def _redact(value: Any) -> Any:
 
 
 def redact(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> Mapping[str, Any]:
+    event_dict.pop("color_message", None)  # uvicorn's copy of the message with terminal colours
     return {k: ("[redacted]" if SECRET_KEYS.search(k) else _redact(v)) for k, v in event_dict.items()}
 
 

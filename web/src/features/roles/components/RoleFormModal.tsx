@@ -18,7 +18,15 @@ interface FormValues {
 }
 
 /** Tree of checkable permissions used as a controlled form field. */
-function PermissionPicker({ value, onChange }: { value?: string[]; onChange?: (v: string[]) => void }) {
+function PermissionPicker({
+  value,
+  onChange,
+  disabled,
+}: {
+  value?: string[];
+  onChange?: (v: string[]) => void;
+  disabled?: boolean;
+}) {
   const { t, i18n } = useTranslation('roles');
   const catalog = usePermissionCatalog();
   const treeData = useMemo(
@@ -35,6 +43,7 @@ function PermissionPicker({ value, onChange }: { value?: string[]; onChange?: (v
     <div style={{ maxHeight: 320, overflow: 'auto', border: '1px solid #f0f0f0', padding: 8 }}>
       <Tree
         checkable
+        disabled={disabled}
         selectable={false}
         defaultExpandAll
         treeData={treeData}
@@ -46,7 +55,9 @@ function PermissionPicker({ value, onChange }: { value?: string[]; onChange?: (v
   );
 }
 
+/** Create or edit a role; built-in and bank-wide roles (no owning org) open read-only, as the server keeps them. */
 export function RoleFormModal({ role, onClose }: { role?: Role; onClose: () => void }) {
+  const readOnly = !!role && (role.builtin || role.org_id === null);
   const { t } = useTranslation('roles');
   const [form] = Form.useForm<FormValues>();
   const create = useCreateRole();
@@ -66,15 +77,16 @@ export function RoleFormModal({ role, onClose }: { role?: Role; onClose: () => v
     <Modal
       open
       width={640}
-      title={role ? t('form.editTitle', { code: role.code }) : t('form.createTitle')}
+      title={role ? t(readOnly ? 'form.viewTitle' : 'form.editTitle', { code: role.code }) : t('form.createTitle')}
       onOk={() => void onOk()}
       onCancel={onClose}
       confirmLoading={create.isPending || update.isPending}
-      okButtonProps={{ 'data-testid': 'role-form-submit' }}
+      okButtonProps={{ 'data-testid': 'role-form-submit', style: readOnly ? { display: 'none' } : undefined }}
       destroyOnHidden
     >
       <Form<FormValues>
         form={form}
+        disabled={readOnly}
         layout="vertical"
         initialValues={
           role
@@ -102,7 +114,7 @@ export function RoleFormModal({ role, onClose }: { role?: Role; onClose: () => v
           />
         </Form.Item>
         <Form.Item name="permissions" label={t('fields.permissions')}>
-          <PermissionPicker />
+          <PermissionPicker disabled={readOnly} />
         </Form.Item>
       </Form>
     </Modal>

@@ -52,11 +52,11 @@ export function RolesPage() {
       key: 'actions',
       render: (_: unknown, r: Role) => (
         <Space size={0}>
-          {can('role.edit') && (
+          {can('role.edit') || can('role.view') ? (
             <Button type="link" size="small" onClick={() => setEditing(r)} data-testid={`role-edit-${r.code}`}>
-              {tc('edit')}
+              {can('role.edit') && !r.builtin && r.org_id !== null ? tc('edit') : tc('view')}
             </Button>
-          )}
+          ) : null}
           {can('role.delete') && !r.builtin && (
             <Button type="link" size="small" danger onClick={() => confirmDelete(r)} data-testid={`role-delete-${r.code}`}>
               {tc('delete')}
