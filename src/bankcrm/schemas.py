@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, field_validator
 
 T = TypeVar("T")
 
@@ -38,6 +39,15 @@ class In(BaseModel):
 
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+# Timestamps are stored as naive UTC; they leave marked as UTC ("...Z") so that each browser shows
+# them in its own time zone (Beijing time at a Chinese bank). Use this type for every response time.
+UtcDateTime = Annotated[datetime, PlainSerializer(_as_utc)]
 
 
 class Page(Out, Generic[T]):

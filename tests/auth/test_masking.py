@@ -115,3 +115,22 @@ def test_customer_detail_view_is_audited(viewer: TestClient, bank: Bank, db: Ses
     c = bank.customers["nj_other"]
     viewer.get(f"/api/customers/{c.id}")
     assert db.scalars(select(AuditRecord.target_id).where(AuditRecord.action == "customer.view")).all() == [str(c.id)]
+
+
+def test_response_models_mask_by_default_outside_any_request() -> None:
+    from bankcrm.customers.schemas import CustomerDetailOut
+
+    c = CustomerDetailOut(
+        id=1,
+        customer_no="C1",
+        type="personal",
+        name="张三",
+        id_type="101",
+        id_no="110101199003071234",
+        phone="13812341234",
+        org_id=1,
+        org_name="x",
+        address="江苏省南京市鼓楼区湖南路1号",
+    )
+    dumped = c.model_dump_json()
+    assert "110101199003071234" not in dumped and "13812341234" not in dumped and "湖南路" not in dumped

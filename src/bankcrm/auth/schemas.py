@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
 from bankcrm.auth.models import DataScope, UserStatus
 from bankcrm.exports import Column, ExportIn
-from bankcrm.schemas import Code, Id, In, Name, Out
+from bankcrm.schemas import Code, Id, In, Name, Out, UtcDateTime
 
 Username = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{2,31}$", strip_whitespace=True, to_lower=True)
@@ -61,8 +61,8 @@ class UserOut(Out):
     roles: list[RoleRef]
     status: UserStatus
     must_change_password: bool
-    locked_until: datetime | None
-    last_login_at: datetime | None
+    locked_until: UtcDateTime | None
+    last_login_at: UtcDateTime | None
 
 
 class UserCreateIn(In):
@@ -119,7 +119,7 @@ class PermissionOut(Out):
 
 class AuditOut(Out):
     id: int
-    at: datetime
+    at: UtcDateTime
     actor_username: str
     action: str
     target_type: str | None

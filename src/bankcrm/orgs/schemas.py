@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from bankcrm.orgs.models import OrgLevel, OrgStatus
-from bankcrm.schemas import Code, Id, In, Name, Out
+from bankcrm.schemas import Code, Id, In, Name, Out, UtcDateTime
 
 
 class OrgOut(Out):
@@ -49,4 +48,4 @@ class OrgHistoryOut(Out):
     action: str
     detail: dict[str, Any]
     actor_username: str
-    at: datetime
+    at: UtcDateTime

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from bankcrm.schemas import Code, In, Name, Out
+from bankcrm.schemas import Code, In, Name, Out, UtcDateTime
 
 
 class ParameterOut(Out):
@@ -21,7 +20,7 @@ class ParameterOut(Out):
     description_zh: str
     description_en: str
     updated_by: str | None
-    updated_at: datetime | None
+    updated_at: UtcDateTime | None
 
 
 class ParameterIn(In):
