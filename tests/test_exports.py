@@ -83,3 +83,12 @@ def test_formula_like_text_is_not_a_formula(client: TestClient, bank: Bank) -> N
     assert ws is not None
     cells = [c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("x")']
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_formula_like_purpose_is_text_in_the_header(client: TestClient, bank: Bank) -> None:
+    login(client, "admin")
+    content = client.post("/api/users/export", json={"purpose": '=HYPERLINK("http://x")'}).content
+    ws = load_workbook(io.BytesIO(content)).active
+    assert ws is not None
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +23,10 @@ class Settings(BaseSettings):
 
     cookie_secure: bool = False
     """Set true behind HTTPS so the session cookie carries the Secure flag."""
+
+    audit_key: SecretStr | None = None
+    """When set, audit records are chained with HMAC-SHA256 under this key (kept outside the
+    database), so someone with database rights alone cannot recompute a rewritten chain."""
 
     log_level: str = "INFO"
     log_json: bool = True

@@ -73,6 +73,13 @@ def _cell_value(v: Any) -> Any:
     return v
 
 
+def _text_cell(ws: Any, value: Any) -> Any:
+    cell = WriteOnlyCell(ws, value=value)
+    if cell.data_type == "f":
+        cell.data_type = "s"  # text people typed (names, purposes) is never a formula: formula injection
+    return cell
+
+
 def workbook_bytes(
     *,
     title: str,
@@ -91,7 +98,7 @@ def workbook_bytes(
     def row(*values: Any, strong: bool = False) -> list[Any]:
         out = []
         for v in values:
-            c = WriteOnlyCell(ws, value=v)
+            c = _text_cell(ws, v)
             if strong:
                 c.font = bold
             out.append(c)
@@ -108,13 +115,7 @@ def workbook_bytes(
     ws.append(row(*(c.header(lang) for c in columns), strong=True))
     for model in rows:
         data = model.model_dump(mode="json")  # the same (masking) serializers as the API
-        cells = []
-        for c in columns:
-            cell = WriteOnlyCell(ws, value=_cell_value(data.get(c.key)))
-            if cell.data_type == "f":
-                cell.data_type = "s"  # text a user typed is never a formula (formula injection)
-            cells.append(cell)
-        ws.append(cells)
+        ws.append([_text_cell(ws, _cell_value(data.get(c.key))) for c in columns])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
@@ -59,6 +59,11 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whit
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
 PageNo = Annotated[int, Field(ge=1, le=100000)]
 PageSize = Annotated[int, Field(ge=1, le=200)]
+
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2999, 12, 31)
+# Business dates in requests: calendar extremes (9999-12-31) would overflow date arithmetic.
+SafeDate = Annotated[date, Field(ge=MIN_DATE, le=MAX_DATE)]
+DateQuery = Annotated[date | None, Query(ge=MIN_DATE, le=MAX_DATE)]
 
 MAX_ID = 2_147_483_647
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]

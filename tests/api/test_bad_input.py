@@ -104,3 +104,21 @@ def test_script_in_text_is_stored_as_text(client: TestClient, bank: Bank) -> Non
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/json")
     assert client.get(f"/api/orgs/{bank.nj_sub.id}").json()["name"] == "<img src=x onerror=alert(1)>"
+
+
+def test_calendar_extremes_are_refused(client: TestClient, bank: Bank) -> None:
+    login(client, "admin")
+    assert client.get("/api/audit?date_to=9999-12-31").status_code == 422
+    r = client.post("/api/audit/export", json={"purpose": "x1", "date_to": "9999-12-31"})
+    assert r.status_code == 422
+
+
+def test_chunked_bodies_are_capped_too(client: TestClient, bank: Bank) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"username": "'
+        for _ in range(40):
+            yield b"x" * 65536
+        yield b'", "password": "x"}'
+
+    r = client.post("/api/auth/login", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["code"] == "too_large"

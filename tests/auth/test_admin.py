@@ -6,9 +6,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bankcrm.auth.models import AuditRecord, User
+from bankcrm.auth.models import AuditRecord, DataScope, User
+from bankcrm.clock import FrozenClock
 
-from ..builders import Bank, login, role
+from ..builders import Bank, login, make_role, make_user, role
 
 
 def audit_count(db: Session) -> int:
@@ -161,3 +162,56 @@ class TestRoles:
         login(client, "admin")
         codes = {p["code"] for p in client.get("/api/permissions").json()}
         assert {"customer.unmask", "user.create", "org.merge"} <= codes
+
+
+class TestManagingMorePowerfulUsers:
+    """Review finding: scope alone let a branch admin take over a stronger account in its branch."""
+
+    def test_cannot_reset_or_disable_a_stronger_user_in_own_branch(
+        self, client: TestClient, bank: Bank, db: Session, clock: FrozenClock
+    ) -> None:
+        strong = make_user(db, org=bank.nj, roles=[role(db, "sysadmin")], username="nj_sysadmin", now=clock.now())
+        db.commit()
+        login(client, "nj_admin")
+        for action in ("reset-password", "disable", "unlock"):
+            r = client.post(f"/api/users/{strong.id}/{action}")
+            assert r.status_code == 403 and r.json()["code"] == "target_exceeds_own", action
+        assert client.patch(f"/api/users/{strong.id}", json={"display_name": "x"}).status_code == 403
+
+    def test_peer_administrators_are_managed_from_above(
+        self, client: TestClient, bank: Bank, db: Session, clock: FrozenClock
+    ) -> None:
+        peer = make_user(db, org=bank.nj_sub, roles=[role(db, "branch_admin")], username="gl_admin", now=clock.now())
+        db.commit()
+        login(client, "nj_admin")
+        r = client.post(f"/api/users/{peer.id}/reset-password")
+        assert r.status_code == 403 and r.json()["code"] == "target_is_peer"
+        login(client, "admin")
+        assert client.post(f"/api/users/{peer.id}/reset-password").status_code == 200
+
+    def test_branch_role_only_inside_its_branch(self, client: TestClient, bank: Bank, db: Session) -> None:
+        login(client, "nj_admin")
+        rid = client.post(
+            "/api/roles",
+            json={
+                "code": "nj_only",
+                "name": "南京",
+                "name_en": "NJ",
+                "data_scope": "org",
+                "permissions": ["user.view"],
+            },
+        ).json()["id"]
+        login(client, "admin")
+        r = client.patch(f"/api/users/{bank.users['sz_admin'].id}", json={"role_ids": [rid]})
+        assert r.status_code == 400 and r.json()["code"] == "role_outside_owner"
+
+    def test_role_held_outside_the_callers_branch_cannot_be_edited(
+        self, client: TestClient, bank: Bank, db: Session, clock: FrozenClock
+    ) -> None:
+        nj_role = make_role(db, codes={"user.view"}, scope=DataScope.org, org=bank.province)
+        make_user(db, org=bank.sz, roles=[nj_role], username="sz_clerk", now=clock.now())
+        nj_role.org_id = bank.nj.id  # as if the role's owner had been changed after the grant
+        db.commit()
+        login(client, "nj_admin")
+        r = client.patch(f"/api/roles/{nj_role.id}", json={"permissions": ["user.view", "customer.view"]})
+        assert r.status_code == 403 and r.json()["code"] == "role_held_outside"

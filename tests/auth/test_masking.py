@@ -32,6 +32,10 @@ def test_mask_formats() -> None:
     assert mask_account_number("6222021234567890123") == "622202*********0123"
     assert mask_address("江苏省南京市鼓楼区湖南路1号") == "江苏省南京市********"
     assert mask_id_number("123") == "***"
+    # Short values keep at most half of their characters.
+    assert mask_id_number("E12345678") == "E1*****78"
+    assert mask_phone("84561234") == "84****34"
+    assert mask_account_number("1234567890") == "12******90"
 
 
 def test_every_sensitive_named_field_in_the_api_is_declared_sensitive() -> None:

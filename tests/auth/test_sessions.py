@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bankcrm.api.deps import SESSION_COOKIE
-from bankcrm.auth.models import AuditRecord, AuthSession
+from bankcrm.auth.models import AuditRecord, AuthSession, LoginFailure
 from bankcrm.clock import FrozenClock
 
 from ..builders import PASSWORD, Bank, login, make_user, role
@@ -197,3 +197,72 @@ class TestPasswordChange:
         client.post("/api/auth/password", json={"old_password": PASSWORD, "new_password": "N3w!Secret-pass"})
         assert client.get("/api/auth/me").status_code == 200
         assert other.get("/api/auth/me").status_code == 401
+
+
+class TestReviewFindings:
+    def test_wrong_current_password_counts_toward_lockout(self, client: TestClient, bank: Bank, db: Session) -> None:
+        login(client, "nj_admin")
+        for _ in range(4):
+            r = client.post("/api/auth/password", json={"old_password": "guess", "new_password": "N3w!Secret-pass"})
+            assert r.status_code == 400
+        r = client.post("/api/auth/password", json={"old_password": "guess", "new_password": "N3w!Secret-pass"})
+        assert r.status_code == 423
+        assert client.get("/api/auth/me").status_code == 401  # the (possibly stolen) session is gone
+        assert "password.change_failure" in actions(db)
+
+    def test_expired_session_stays_expired(self, client: TestClient, bank: Bank, clock: FrozenClock) -> None:
+        admin = TestClient(client.app)
+        login(client, "nj_admin")
+        clock.advance(minutes=45)
+        assert client.get("/api/auth/me").status_code == 401
+        login(admin, "admin")
+        admin.put("/api/system/parameters/session.idle_timeout_minutes", json={"value": 60})
+        assert client.get("/api/auth/me").status_code == 401
+
+    def test_what_was_typed_as_a_user_name_is_not_stored(self, client: TestClient, bank: Bank, db: Session) -> None:
+        client.post("/api/auth/login", json={"username": "MySecretPassw0rd!", "password": "x"})
+        assert "mysecretpassw0rd!" not in str(db.execute(select(LoginFailure.__table__)).all()).lower()
+        rec = db.scalars(select(AuditRecord).where(AuditRecord.action == "login.failure")).one()
+        assert rec.actor_username == "(unknown)" and "secret" not in str(rec.detail).lower()
+
+
+def test_parallel_wrong_guesses_are_all_counted(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Each guess is counted atomically before the password check, so parallel guesses cannot
+    overwrite each other's counts (review finding; on PostgreSQL this once let 60 guesses through)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bankcrm import migrate
+    from bankcrm.auth.sessions import login as do_login
+    from bankcrm.auth.sessions import name_key
+    from bankcrm.db import make_sessionmaker, session_scope
+    from bankcrm.errors import DomainError
+
+    from ..conftest import drop_engine, new_engine
+
+    engine, schema = new_engine(tmp_path)
+    try:
+        migrate.upgrade(engine)
+        factory = make_sessionmaker(engine)
+        now = FrozenClock().now()
+
+        def guess(_: int) -> str:
+            try:
+                with session_scope(factory) as db:
+                    try:
+                        do_login(db, "someone", "wrong", ip=None, now=now)
+                    except DomainError as e:
+                        db.commit()
+                        return e.code
+            except Exception as e:
+                return type(e).__name__
+            return "ok"
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            codes = list(pool.map(guess, range(16)))
+        assert set(codes) <= {"invalid_credentials", "account_locked"}, codes
+        assert codes.count("invalid_credentials") == 4
+        with factory() as db:
+            row = db.get(LoginFailure, name_key("someone"))
+            assert row is not None and row.count == 16 and row.locked_until is not None
+    finally:
+        drop_engine(engine, schema)

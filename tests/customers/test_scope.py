@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+import io
 
-from ..builders import Bank, login
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bankcrm.auth.models import AuditRecord, User
+from bankcrm.clock import FrozenClock
+from bankcrm.customers.models import CustomerManager
+
+from ..builders import Bank, login, make_user, role
 
 
 def _ids(client: TestClient) -> set[int]:
@@ -37,3 +46,53 @@ def test_search_text_is_never_sql(client: TestClient, bank: Bank) -> None:
         r = client.post("/api/customers/search", json={"q": q})
         assert r.status_code == 200 and r.json()["total"] == 0, q
     assert client.post("/api/customers/search", json={"q": "王"}).json()["total"] == 1
+
+
+def test_two_roles_do_not_lend_each_other_their_scope(
+    client: TestClient, bank: Bank, db: Session, clock: FrozenClock
+) -> None:
+    """Customer manager (own customers; reveal, export) + lobby manager (whole org; view only):
+    viewing covers the org, but reveal and export stay with the manager's own customers."""
+    make_user(
+        db,
+        org=bank.nj_sub,
+        roles=[role(db, "customer_manager"), role(db, "lobby_manager")],
+        username="nj_both",
+        now=clock.now(),
+    )
+    db.add(
+        CustomerManager(
+            customer_id=bank.customers["nj_managed"].id,
+            user_id=db.scalars(select(User.id).where(User.username == "nj_both")).one(),
+            share=100,
+            start_date=clock.now().date(),
+        )
+    )
+    db.commit()
+    login(client, "nj_both")
+    c = bank.customers
+    assert _ids(client) == {c["nj_managed"].id, c["nj_other"].id}
+    body = {"field": "id_no", "purpose": "核实"}
+    assert client.post(f"/api/customers/{c['nj_other'].id}/reveal", json=body).status_code == 404
+    assert client.post(f"/api/customers/{c['nj_managed'].id}/reveal", json=body).status_code == 200
+    ws = load_workbook(io.BytesIO(client.post("/api/customers/export", json={"purpose": "名单"}).content)).active
+    assert ws is not None
+    assert {r[1] for r in ws.iter_rows(min_row=9, values_only=True)} == {"李四"}
+
+
+def test_searching_by_number_needs_the_right_to_see_numbers(client: TestClient, bank: Bank, db: Session) -> None:
+    phone = bank.customers["nj_other"].phone
+    login(client, "nj_president")  # holds customer.reveal
+    assert client.post("/api/customers/search", json={"q": phone}).json()["total"] == 2  # both share the number
+    assert db.scalars(select(AuditRecord.detail).where(AuditRecord.action == "customer.search")).all() == [
+        {"by": "number", "matches": 2}
+    ]
+
+
+def test_without_that_right_numbers_find_nothing(
+    client: TestClient, bank: Bank, db: Session, clock: FrozenClock
+) -> None:
+    make_user(db, org=bank.nj_sub, roles=[role(db, "lobby_manager")], username="nj_lobby", now=clock.now())
+    db.commit()
+    login(client, "nj_lobby")  # customer.view only: a phone search must not confirm a guess
+    assert client.post("/api/customers/search", json={"q": bank.customers["nj_other"].phone}).json()["total"] == 0

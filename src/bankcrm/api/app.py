@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bankcrm import __version__
 from bankcrm.api.deps import DbSession, Public
@@ -43,6 +44,32 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+class BodyLimit:
+    """Refuse bodies past ``limit`` bytes however they arrive: ``Content-Length`` can be absent
+    (chunked transfer), so the bytes are counted as they are read."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise StarletteHTTPException(413)
+            return message
+
+        await self.app(scope, counted, send)
+
+
 def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None, clock: Clock | None = None
 ) -> FastAPI:
@@ -70,15 +97,19 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "http_error")
-        message = {404: "资源不存在 / not found", 405: "不支持的方法 / method not allowed"}.get(
-            exc.status_code, str(exc.detail)
-        )
+        message = {
+            404: "资源不存在 / not found",
+            405: "不支持的方法 / method not allowed",
+            413: "请求体过大 / request body too large",
+        }.get(exc.status_code, str(exc.detail))
         return _error(exc.status_code, code, message)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
         return _error(500, "internal_error", "系统内部错误，请稍后再试 / internal error")
+
+    app.add_middleware(BodyLimit)
 
     @app.middleware("http")
     async def limits_and_headers(request: Request, call_next: Any) -> Any:

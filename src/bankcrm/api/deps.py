@@ -22,7 +22,7 @@ from bankcrm.auth.masking import set_unmask
 from bankcrm.auth.permissions import CODES, SELF_SERVICE
 from bankcrm.auth.principal import Principal
 from bankcrm.clock import Clock
-from bankcrm.errors import BadRequest, Forbidden
+from bankcrm.errors import BadRequest, Forbidden, NotAuthenticated
 
 SESSION_COOKIE = "bankcrm_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -71,7 +71,10 @@ def check_write_origin(request: Request) -> None:
         host = request.headers.get("host", "")
         if origin.split("://", 1)[-1].rstrip("/") != host:
             raise Forbidden("跨站请求被拒绝 / cross-site request refused", code="csrf_failed")
-    body_expected = request.headers.get("content-length", "0") not in ("", "0")
+    body_expected = (
+        request.headers.get("content-length", "0") not in ("", "0")
+        or "chunked" in request.headers.get("transfer-encoding", "").lower()
+    )
     ctype = request.headers.get("content-type", "")
     if body_expected and not ctype.startswith("application/json"):
         raise BadRequest("请求体须为 JSON / request body must be JSON", code="unsupported_media_type")
@@ -97,7 +100,11 @@ class Requires:
         set_unmask(False)
         check_write_origin(request)
         token = request.cookies.get(SESSION_COOKIE)
-        resolved = await run_in_threadpool(sessions.resolve, db, token, ip=client_ip(request), now=now(request))
+        try:
+            resolved = await run_in_threadpool(sessions.resolve, db, token, ip=client_ip(request), now=now(request))
+        except NotAuthenticated:
+            await run_in_threadpool(db.commit)  # an expired session stays revoked
+            raise
         if request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER, "")
             if not hmac.compare_digest(sent.encode(), resolved.session.csrf_token.encode()):
@@ -112,6 +119,7 @@ class Requires:
                 code="permission_denied",
                 details={"required": missing},
             )
+        principal = principal.acting_as(self.codes)
         request.state.auth_session_id = resolved.session.id
         request.state.csrf_token = resolved.session.csrf_token
         set_unmask(principal.can_unmask)

@@ -19,7 +19,7 @@ from bankcrm.auth.permissions import CODES
 from bankcrm.auth.principal import Principal
 from bankcrm.auth.schemas import RoleCreateIn, RoleRef, RoleUpdateIn, UserCreateIn, UserOut, UserUpdateIn
 from bankcrm.auth.scope import get_org_in_scope, org_subtree_clause, org_within
-from bankcrm.auth.sessions import revoke_user_sessions, set_password
+from bankcrm.auth.sessions import name_key, revoke_user_sessions, set_password
 from bankcrm.db import contains_pattern
 from bankcrm.errors import BadRequest, Conflict, Forbidden, NotFound
 from bankcrm.orgs.models import Org, OrgStatus
@@ -27,7 +27,7 @@ from bankcrm.orgs.models import Org, OrgStatus
 
 def user_out(db: Session, user: User) -> UserOut:
     org = db.get(Org, user.org_id)
-    fail = db.get(LoginFailure, user.username)
+    fail = db.get(LoginFailure, name_key(user.username))
     return UserOut(
         id=user.id,
         username=user.username,
@@ -66,6 +66,26 @@ def get_user_in_scope(db: Session, p: Principal, user_id: int) -> User:
     return user
 
 
+def get_manageable_user(db: Session, p: Principal, user_id: int) -> User:
+    """A user the caller may change: in scope, and holding nothing the caller could not grant.
+    Peers (the same rights) are managed by the level above, so that one branch administrator
+    cannot take over another's account; only an all-scope administrator manages its peers."""
+    user = get_user_in_scope(db, p, user_id)
+    if user.id == p.user_id:
+        return user
+    if not all(_assignable(db, p, r) for r in user.roles):
+        raise Forbidden(
+            "该操作员的权限超出本人，须由上级管理员处理 / this operator holds rights beyond yours",
+            code="target_exceeds_own",
+        )
+    if user.codes == p.codes and p.data_scope != DataScope.all:
+        raise Forbidden(
+            "同级管理员须由上级管理员维护 / a peer administrator is managed by the level above",
+            code="target_is_peer",
+        )
+    return user
+
+
 def _active_org_in_scope(db: Session, p: Principal, org_id: int) -> Org:
     org = get_org_in_scope(db, p, org_id)
     if org.status != OrgStatus.active:
@@ -73,12 +93,37 @@ def _active_org_in_scope(db: Session, p: Principal, org_id: int) -> Org:
     return org
 
 
+def _covers(p: Principal, codes: set[str], scope: DataScope) -> bool:
+    """The caller holds every code with at least ``scope``: granting it widens nobody past them."""
+    for code in codes:
+        own = p.scope_of(code)
+        if own is None or own.rank < scope.rank:
+            return False
+    return True
+
+
 def _assignable(db: Session, p: Principal, role: Role) -> bool:
-    if not role.codes <= p.codes:
-        return False
-    if role.data_scope.rank > p.data_scope.rank:
+    if not _covers(p, role.codes, role.data_scope):
         return False
     return role.org_id is None or org_within(p, db.get(Org, role.org_id))
+
+
+def _role_fits_org(db: Session, role: Role, org_id: int) -> bool:
+    """A branch's own role can only be held inside that branch (its org or below)."""
+    if role.org_id is None:
+        return True
+    owner, target = db.get(Org, role.org_id), db.get(Org, org_id)
+    return owner is not None and target is not None and target.path.startswith(owner.path)
+
+
+def _check_roles_fit(db: Session, roles: list[Role], org_id: int) -> None:
+    misfits = [r.code for r in roles if not _role_fits_org(db, r, org_id)]
+    if misfits:
+        raise BadRequest(
+            "分支机构自建角色只能授予本机构及下级的操作员 / a branch's own role is for operators of that branch",
+            code="role_outside_owner",
+            details={"roles": misfits},
+        )
 
 
 def _roles_for_grant(db: Session, p: Principal, role_ids: list[int]) -> list[Role]:
@@ -100,6 +145,7 @@ def _roles_for_grant(db: Session, p: Principal, role_ids: list[int]) -> list[Rol
 def create_user(db: Session, p: Principal, data: UserCreateIn, *, now: datetime) -> tuple[User, str]:
     _active_org_in_scope(db, p, data.org_id)
     roles = _roles_for_grant(db, p, data.role_ids)
+    _check_roles_fit(db, roles, data.org_id)
     if db.scalar(select(User.id).where(User.username == data.username)) is not None:
         raise Conflict("用户名已存在 / user name already taken", code="username_taken")
     password = generate_initial_password()
@@ -129,7 +175,7 @@ def create_user(db: Session, p: Principal, data: UserCreateIn, *, now: datetime)
 
 
 def update_user(db: Session, p: Principal, user_id: int, data: UserUpdateIn, *, now: datetime) -> User:
-    user = get_user_in_scope(db, p, user_id)
+    user = get_manageable_user(db, p, user_id)
     before = {"display_name": user.display_name, "org_id": user.org_id, "roles": [r.code for r in user.roles]}
     if data.display_name is not None:
         user.display_name = data.display_name
@@ -149,6 +195,7 @@ def update_user(db: Session, p: Principal, user_id: int, data: UserUpdateIn, *, 
         if user.id == p.user_id and {r.id for r in new_roles} != {r.id for r in user.roles}:
             raise Forbidden("不能修改自己的角色 / you cannot change your own roles", code="self_grant")
         user.roles = new_roles
+    _check_roles_fit(db, list(user.roles), user.org_id)
     db.flush()
     after = {"display_name": user.display_name, "org_id": user.org_id, "roles": [r.code for r in user.roles]}
     audit.append(
@@ -164,7 +211,7 @@ def update_user(db: Session, p: Principal, user_id: int, data: UserUpdateIn, *, 
 
 
 def set_user_status(db: Session, p: Principal, user_id: int, status: UserStatus, *, now: datetime) -> User:
-    user = get_user_in_scope(db, p, user_id)
+    user = get_manageable_user(db, p, user_id)
     if user.id == p.user_id:
         raise Forbidden("不能停用自己 / you cannot disable yourself", code="self_disable")
     user.status = status
@@ -183,7 +230,7 @@ def set_user_status(db: Session, p: Principal, user_id: int, status: UserStatus,
 
 
 def reset_password(db: Session, p: Principal, user_id: int, *, now: datetime) -> tuple[User, str]:
-    user = get_user_in_scope(db, p, user_id)
+    user = get_manageable_user(db, p, user_id)
     password = generate_initial_password()
     set_password(db, user, password, now=now, must_change=True)
     revoke_user_sessions(db, user.id, now=now)
@@ -192,8 +239,8 @@ def reset_password(db: Session, p: Principal, user_id: int, *, now: datetime) ->
 
 
 def unlock_user(db: Session, p: Principal, user_id: int, *, now: datetime) -> User:
-    user = get_user_in_scope(db, p, user_id)
-    fail = db.get(LoginFailure, user.username)
+    user = get_manageable_user(db, p, user_id)
+    fail = db.get(LoginFailure, name_key(user.username))
     if fail is not None:
         db.delete(fail)
     db.flush()
@@ -216,6 +263,18 @@ def _role_in_scope(db: Session, p: Principal, role_id: int) -> Role:
     return role
 
 
+def _check_no_foreign_holders(db: Session, p: Principal, role: Role) -> None:
+    """A role held by operators outside the caller's subtree is not the caller's to change."""
+    holders = db.scalars(
+        select(User).join(user_role, user_role.c.user_id == User.id).where(user_role.c.role_id == role.id)
+    )
+    if any(not org_within(p, db.get(Org, u.org_id)) for u in holders):
+        raise Forbidden(
+            "该角色有本机构辖外的操作员在用，须由上级管理员修改 / operators outside your branch hold this role",
+            code="role_held_outside",
+        )
+
+
 def _check_grantable(p: Principal, codes: list[str], scope: DataScope) -> set[str]:
     wanted = set(codes)
     unknown = wanted - CODES
@@ -230,7 +289,7 @@ def _check_grantable(p: Principal, codes: list[str], scope: DataScope) -> set[st
             code="grant_exceeds_own",
             details=sorted(beyond),
         )
-    if scope.rank > p.data_scope.rank:
+    if not _covers(p, wanted, scope) or scope.rank > p.data_scope.rank:
         raise Forbidden("数据范围不能超出本人 / data scope wider than your own", code="grant_exceeds_own")
     return wanted
 
@@ -270,6 +329,7 @@ def update_role(db: Session, p: Principal, role_id: int, data: RoleUpdateIn, *, 
         raise Forbidden("内置角色不可修改 / built-in roles cannot be changed", code="builtin_role")
     if role.org_id is None:
         raise Forbidden("全行角色只能由总行维护 / bank-wide roles are kept by head office", code="builtin_role")
+    _check_no_foreign_holders(db, p, role)
     before = {"name": role.name, "data_scope": role.data_scope.value, "permissions": sorted(role.codes)}
     scope = data.data_scope or role.data_scope
     codes = _check_grantable(p, data.permissions if data.permissions is not None else sorted(role.codes), scope)

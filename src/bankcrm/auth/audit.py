@@ -8,6 +8,7 @@ on PostgreSQL; SQLite serialises writers by itself.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from bankcrm.auth.models import AuditHead, AuditRecord
 from bankcrm.auth.principal import Actor, Principal
 from bankcrm.auth.scope import audit_clause
+from bankcrm.config import get_settings
 
 GENESIS = "0" * 64
 
@@ -42,6 +44,9 @@ def record_hash(prev_hash: str, rec: Any) -> str:
         "prev": prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    key = get_settings().audit_key
+    if key is not None:
+        return hmac.new(key.get_secret_value().encode("utf-8"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -51,32 +51,32 @@ def unmasked(allowed: bool = True) -> Iterator[None]:
         _unmask.reset(token)
 
 
+def _keep(v: str, head: int, tail: int) -> str:
+    """Keep ``head`` and ``tail`` characters, but never more than half of the value."""
+    if head + tail > len(v) // 2:
+        head = tail = len(v) // 4
+    return v[:head] + "*" * (len(v) - head - tail) + (v[len(v) - tail :] if tail else "")
+
+
 def mask_id_number(v: str) -> str:
-    # 110***********1234: first 3 and last 4 kept, whatever the length (18, 15, USCC, passport).
-    if len(v) <= 7:
-        return "*" * len(v)
-    return v[:3] + "*" * (len(v) - 7) + v[-4:]
+    # 110***********1234 for 18- and 15-digit resident IDs; shorter numbers keep at most half.
+    return _keep(v, 3, 4)
 
 
 def mask_phone(v: str) -> str:
-    # 138****1234
-    if len(v) <= 7:
-        return "*" * len(v)
-    return v[:3] + "*" * (len(v) - 7) + v[-4:]
+    # 138****1234 for an 11-digit mobile number (the industry's format); other numbers keep at most half.
+    return v[:3] + "****" + v[-4:] if len(v) == 11 and v.isdigit() else _keep(v, 3, 4)
 
 
 def mask_account_number(v: str) -> str:
-    # first 6 + last 4
-    if len(v) <= 10:
-        return v[:2] + "*" * max(len(v) - 4, 0) + v[-2:] if len(v) > 4 else "*" * len(v)
-    return v[:6] + "*" * (len(v) - 10) + v[-4:]
+    # First 6 + last 4 for card and account numbers of 16 digits or more; shorter keep at most half.
+    return v[:6] + "*" * (len(v) - 10) + v[-4:] if len(v) >= 16 else _keep(v, 6, 4)
 
 
 def mask_address(v: str) -> str:
-    # Keep the first 6 characters (province/city/district), hide the rest.
-    if len(v) <= 6:
-        return v[:2] + "*" * max(len(v) - 2, 0)
-    return v[:6] + "*" * min(len(v) - 6, 8)
+    # Keep the first 6 characters (province/city/district) of a long address, at most a third of a short one.
+    keep = 6 if len(v) >= 12 else len(v) // 3
+    return v[:keep] + "*" * min(len(v) - keep, 8)
 
 
 MASKERS = {

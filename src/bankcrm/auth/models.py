@@ -120,11 +120,12 @@ class PasswordHistory(Base):
 
 
 class LoginFailure(Base):
-    """Consecutive failures per login name, known or not, so lockout reveals nothing about existence."""
+    """Consecutive failures per login name, known or not, so lockout reveals nothing about existence.
+    Keyed by the SHA-256 of the normalised name: what was typed is never stored."""
 
     __tablename__ = "login_failure"
 
-    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
     last_failed_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
-from bankcrm.auth.models import DataScope
+from bankcrm.auth.models import DataScope, Role
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,18 @@ class Actor:
     ip: str | None = None
 
 
+def code_scopes(roles: Iterable[Role]) -> dict[str, DataScope]:
+    """For each code, the widest scope among the roles that grant *that* code. A user holding
+    "customer manager" (own customers, may reveal) and "lobby manager" (whole org, view only) may
+    view the org but reveal only their own customers; a code never borrows another role's scope."""
+    out: dict[str, DataScope] = {}
+    for role in roles:
+        for code in role.codes:
+            if code not in out or role.data_scope.rank > out[code].rank:
+                out[code] = role.data_scope
+    return out
+
+
 @dataclass(frozen=True)
 class Principal:
     user_id: int
@@ -24,11 +37,26 @@ class Principal:
     org_id: int
     org_path: str
     data_scope: DataScope
-    codes: frozenset[str] = field(default_factory=frozenset)
+    """The scope this request acts with: narrowed by the access rule to the codes the route needs."""
+    scopes: Mapping[str, DataScope] = field(default_factory=dict)
     ip: str | None = None
 
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(self.scopes)
+
     def has(self, code: str) -> bool:
-        return code in self.codes
+        return code in self.scopes
+
+    def scope_of(self, code: str) -> DataScope | None:
+        return self.scopes.get(code)
+
+    def acting_as(self, codes: Iterable[str]) -> Principal:
+        """This caller with the narrowest scope among ``codes`` (all of which it holds)."""
+        wanted = [self.scopes[c] for c in codes if c in self.scopes]
+        if not wanted:
+            return self
+        return replace(self, data_scope=min(wanted, key=lambda s: s.rank))
 
     @property
     def actor(self) -> Actor:
@@ -36,4 +64,6 @@ class Principal:
 
     @property
     def can_unmask(self) -> bool:
-        return "customer.unmask" in self.codes
+        """Clear values only where the unmask right reaches as far as this request's scope."""
+        own = self.scope_of("customer.unmask")
+        return own is not None and own.rank >= self.data_scope.rank

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
@@ -48,7 +47,7 @@ from bankcrm.config import get_settings
 from bankcrm.errors import DomainError
 from bankcrm.exports import XLSX_RESPONSE, check_size, xlsx_response
 from bankcrm.orgs.models import Org
-from bankcrm.schemas import IdPath, IdQuery, Page, PageNo, PageSize, SearchText
+from bankcrm.schemas import DateQuery, IdPath, IdQuery, Page, PageNo, PageSize, SearchText
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
@@ -106,7 +105,11 @@ def me(request: Request, db: DbSession, p: Authenticated) -> MeOut:
 
 @router.post("/auth/password", operation_id="auth-change_password", status_code=204)
 def change_password(body: PasswordChangeIn, request: Request, db: DbSession, p: Authenticated, now: Now) -> None:
-    sessions.change_password(db, p, request.state.auth_session_id, body.old_password, body.new_password, now=now)
+    try:
+        sessions.change_password(db, p, request.state.auth_session_id, body.old_password, body.new_password, now=now)
+    except DomainError:
+        db.commit()  # a wrong current password counts toward lockout even though the request fails
+        raise
 
 
 # -- operators ---------------------------------------------------------------------------------
@@ -245,8 +248,8 @@ def list_audit(
     p: Annotated[Principal, requires("audit.view")],
     action: SearchText = None,
     actor: SearchText = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: DateQuery = None,
+    date_to: DateQuery = None,
     page: PageNo = 1,
     page_size: PageSize = 50,
 ) -> Page[AuditOut]:

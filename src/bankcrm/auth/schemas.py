@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
 from bankcrm.auth.models import DataScope, UserStatus
 from bankcrm.exports import Column, ExportIn
-from bankcrm.schemas import Code, Id, In, Name, Out, UtcDateTime
+from bankcrm.schemas import Code, Id, In, Name, Out, SafeDate, UtcDateTime
 
 Username = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{2,31}$", strip_whitespace=True, to_lower=True)
@@ -143,8 +142,8 @@ class UserExportIn(ExportIn):
 class AuditExportIn(ExportIn):
     action: Annotated[str, Field(max_length=64)] | None = None
     actor: Annotated[str, Field(max_length=64)] | None = None
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: SafeDate | None = None
+    date_to: SafeDate | None = None
 
 
 USER_COLUMNS = (

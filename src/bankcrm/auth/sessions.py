@@ -7,13 +7,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, case, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bankcrm.auth import audit
 from bankcrm.auth.models import AuthSession, LoginFailure, PasswordHistory, User, UserStatus
 from bankcrm.auth.passwords import burn_verify, hash_password, policy_violations, verify_password
-from bankcrm.auth.principal import Actor, Principal
+from bankcrm.auth.principal import Actor, Principal, code_scopes
 from bankcrm.errors import BadRequest, Forbidden, Locked, NotAuthenticated
 from bankcrm.orgs.models import Org
 from bankcrm.system.params import get_int
@@ -45,45 +47,73 @@ def _locked_message(until: datetime) -> str:
     )
 
 
+def name_key(username: str) -> str:
+    """The key failures are counted under: a hash, because people type passwords into the
+    user-name box and the typed text must not be kept."""
+    return hashlib.sha256(normalize_username(username).encode("utf-8")).hexdigest()
+
+
+def _count_attempt(db: Session, key: str, now: datetime) -> tuple[int, datetime | None]:
+    """Count one attempt atomically, *before* the password is checked, so parallel guesses cannot
+    overwrite each other's counts. An expired lock starts a new count. Returns (count, locked_until)."""
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    expired = and_(LoginFailure.locked_until.is_not(None), LoginFailure.locked_until <= now)
+    stmt = (
+        insert(LoginFailure)
+        .values(name_hash=key, count=1, last_failed_at=now, locked_until=None)
+        .on_conflict_do_update(
+            index_elements=[LoginFailure.name_hash],
+            set_={
+                "count": case((expired, 1), else_=LoginFailure.count + 1),
+                "locked_until": case((expired, None), else_=LoginFailure.locked_until),
+                "last_failed_at": now,
+            },
+        )
+        .returning(LoginFailure.count, LoginFailure.locked_until)
+    )
+    row = db.execute(stmt).one()
+    db.expire_all()
+    return int(row[0]), row[1]
+
+
+def _lock(db: Session, key: str, now: datetime) -> datetime:
+    until = now + timedelta(minutes=get_int(db, "login.lockout_minutes"))
+    db.execute(update(LoginFailure).where(LoginFailure.name_hash == key).values(locked_until=until))
+    return until
+
+
+def _locked(until: datetime) -> Locked:
+    return Locked(_locked_message(until), details={"locked_until": until.isoformat()})
+
+
 def login(db: Session, username: str, password: str, *, ip: str | None, now: datetime) -> LoginResult:
     """Check credentials. Failures are flushed; the caller commits them before raising onwards."""
     name = normalize_username(username)
-    fail = db.get(LoginFailure, name)
-    if fail is not None and fail.locked_until is not None and fail.locked_until > now:
-        burn_verify(password)
-        audit.append(db, Actor(None, name[:64], ip), "login.locked", at=now)
-        raise Locked(_locked_message(fail.locked_until), details={"locked_until": fail.locked_until.isoformat()})
-
+    key = name_key(name)
     user = db.scalars(select(User).where(User.username == name)).one_or_none()
+    # Audit records name real users only: unknown text in the user-name box may be a password.
+    actor = Actor(user.id, user.username, ip) if user else Actor(None, "(unknown)", ip)
+    count, locked_until = _count_attempt(db, key, now)
+    max_failures = get_int(db, "login.max_failures")
+    if locked_until is not None and locked_until > now:
+        burn_verify(password)
+        audit.append(db, actor, "login.locked", at=now)
+        raise _locked(locked_until)
+    if count > max_failures:  # parallel attempts past the threshold: refuse without checking
+        burn_verify(password)
+        until = _lock(db, key, now)
+        audit.append(db, actor, "login.lockout", at=now, detail={"consecutive_failures": count})
+        raise _locked(until)
+
     if user is None:
         burn_verify(password)
-        ok = False
-    else:
-        ok = verify_password(user.password_hash, password)
-
+    ok = user is not None and verify_password(user.password_hash, password)
     if not ok:
-        max_failures = get_int(db, "login.max_failures")
-        if fail is None:
-            fail = LoginFailure(username=name[:64], count=0, last_failed_at=now)
-            db.add(fail)
-        if fail.locked_until is not None and fail.locked_until <= now:
-            fail.count = 0  # an expired lock starts a new count
-            fail.locked_until = None
-        fail.count += 1
-        fail.last_failed_at = now
-        audit.append(
-            db,
-            Actor(user.id if user else None, name[:64], ip),
-            "login.failure",
-            at=now,
-            detail={"consecutive_failures": fail.count},
-        )
-        if fail.count >= max_failures:
-            fail.locked_until = now + timedelta(minutes=get_int(db, "login.lockout_minutes"))
-            audit.append(db, Actor(user.id if user else None, name[:64], ip), "login.lockout", at=now)
-            db.flush()
-            raise Locked(_locked_message(fail.locked_until), details={"locked_until": fail.locked_until.isoformat()})
-        db.flush()
+        audit.append(db, actor, "login.failure", at=now, detail={"consecutive_failures": count})
+        if count >= max_failures:
+            until = _lock(db, key, now)
+            audit.append(db, actor, "login.lockout", at=now)
+            raise _locked(until)
         raise NotAuthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
 
     assert user is not None
@@ -92,8 +122,7 @@ def login(db: Session, username: str, password: str, *, ip: str | None, now: dat
         db.flush()
         raise Forbidden("账户已停用，请联系管理员 / account disabled", code="account_disabled")
 
-    if fail is not None:
-        db.delete(fail)
+    db.execute(delete(LoginFailure).where(LoginFailure.name_hash == key))
     token = secrets.token_urlsafe(32)  # 256 bits
     csrf = secrets.token_urlsafe(32)
     db.add(
@@ -154,7 +183,7 @@ def resolve(db: Session, token: str | None, *, ip: str | None, now: datetime) ->
         org_id=user.org_id,
         org_path=org.path,
         data_scope=user.data_scope,
-        codes=frozenset(user.codes),
+        scopes=code_scopes(user.roles),
         ip=ip,
     )
     return Resolved(principal, sess, user.must_change_password)
@@ -185,8 +214,21 @@ def set_password(db: Session, user: User, new_password: str, *, now: datetime, m
 def change_password(db: Session, principal: Principal, session_id: int, old: str, new: str, *, now: datetime) -> None:
     user = db.get(User, principal.user_id)
     assert user is not None
+    key = name_key(user.username)
+    count, locked_until = _count_attempt(db, key, now)
+    if locked_until is not None and locked_until > now:
+        revoke_user_sessions(db, user.id, now=now)
+        raise _locked(locked_until)
     if not verify_password(user.password_hash, old):
+        # A stolen session must not become a password oracle: wrong guesses count toward lockout.
+        audit.append(db, principal.actor, "password.change_failure", at=now, detail={"consecutive_failures": count})
+        if count >= get_int(db, "login.max_failures"):
+            until = _lock(db, key, now)
+            revoke_user_sessions(db, user.id, now=now)
+            audit.append(db, principal.actor, "login.lockout", at=now)
+            raise _locked(until)
         raise BadRequest("原密码不正确 / current password is wrong", code="wrong_password")
+    db.execute(delete(LoginFailure).where(LoginFailure.name_hash == key))
     problems = policy_violations(new, username=user.username, min_length=get_int(db, "password.min_length"))
     keep = get_int(db, "password.history_count")
     recent = db.scalars(

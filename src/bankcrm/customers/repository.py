@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -13,19 +15,24 @@ from bankcrm.errors import NotFound
 from bankcrm.orgs.models import Org
 
 
+def may_search_sensitive(p: Principal) -> bool:
+    """Exact search by ID number or phone tells whether a guessed number belongs to a customer, which
+    unmasks it digit by digit; only callers who may see such numbers in clear may search by them."""
+    return p.has("customer.reveal") or p.can_unmask
+
+
+SENSITIVE_QUERY = re.compile(r"^[0-9Xx]{7,18}$")
+
+
 def search(
     db: Session, p: Principal, *, q: str | None, page: int, page_size: int
 ) -> tuple[list[tuple[Customer, str]], int]:
     stmt = readable_customers(p)
     if q:
-        stmt = stmt.where(
-            or_(
-                Customer.name.like(contains_pattern(q), escape="\\"),
-                Customer.customer_no == q,
-                Customer.id_no == q.upper(),
-                Customer.phone == q,
-            )
-        )
+        conditions = [Customer.name.like(contains_pattern(q), escape="\\"), Customer.customer_no == q]
+        if may_search_sensitive(p):
+            conditions += [Customer.id_no == q.upper(), Customer.phone == q]
+        stmt = stmt.where(or_(*conditions))
     total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.execute(
         stmt.add_columns(Org.name)

@@ -44,10 +44,13 @@ def _out(c: Customer, org_name: str) -> CustomerOut:
 
 @router.post("/search", operation_id="customers-search")
 def search_customers(
-    body: CustomerSearchIn, db: DbSession, p: Annotated[Principal, requires("customer.view")]
+    body: CustomerSearchIn, db: DbSession, p: Annotated[Principal, requires("customer.view")], now: Now
 ) -> Page[CustomerOut]:
     """A search, not a GET: what staff type (ID numbers, phones) must never land in a URL or access log."""
     rows, total = repository.search(db, p, q=body.q or None, page=body.page, page_size=body.page_size)
+    if body.q and repository.may_search_sensitive(p) and repository.SENSITIVE_QUERY.match(body.q):
+        # Searches by number are audited (how many matched, never the number).
+        audit.append(db, p.actor, "customer.search", at=now, detail={"by": "number", "matches": total})
     return Page[CustomerOut](items=[_out(c, org) for c, org in rows], total=total)
 
 

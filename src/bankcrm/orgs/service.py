@@ -55,12 +55,21 @@ def _rowcount(result: Result[Any]) -> int:
     return int(cast(CursorResult[Any], result).rowcount)
 
 
+def _lock_tree(db: Session) -> None:
+    """Serialise changes to the tree's shape (create, move, merge, close) by locking the head office
+    row, then drop what this session read before, so checks run on current paths: two concurrent
+    moves can otherwise each pass the cycle check and together make a cycle."""
+    db.execute(select(Org.id).where(Org.parent_id.is_(None)).with_for_update())
+    db.expire_all()
+
+
 def _active(org: Org) -> None:
     if org.status != OrgStatus.active:
         raise BadRequest("机构已撤销 / the org is closed", code="org_closed")
 
 
 def create(db: Session, p: Principal, data: OrgCreateIn, *, now: datetime) -> Org:
+    _lock_tree(db)
     parent = get_org_in_scope(db, p, data.parent_id)
     _active(parent)
     if LEVEL_RANK[data.level] < LEVEL_RANK[parent.level]:
@@ -104,6 +113,7 @@ def _reparent(db: Session, org: Org, new_parent: Org) -> None:
 
 
 def move(db: Session, p: Principal, org_id: int, new_parent_id: int, *, now: datetime) -> Org:
+    _lock_tree(db)
     org = get_org_in_scope(db, p, org_id)
     parent = get_org_in_scope(db, p, new_parent_id)
     _active(org)
@@ -127,6 +137,7 @@ def move(db: Session, p: Principal, org_id: int, new_parent_id: int, *, now: dat
 def merge(db: Session, p: Principal, org_id: int, into_id: int, *, now: datetime) -> Org:
     """Merge ``org_id`` into ``into_id``: its customers, users, roles and child orgs move over,
     and it is closed with a pointer to the survivor."""
+    _lock_tree(db)
     src = get_org_in_scope(db, p, org_id)
     dst = get_org_in_scope(db, p, into_id)
     _active(src)
@@ -160,6 +171,7 @@ def merge(db: Session, p: Principal, org_id: int, into_id: int, *, now: datetime
 
 
 def close(db: Session, p: Principal, org_id: int, *, now: datetime) -> Org:
+    _lock_tree(db)
     org = get_org_in_scope(db, p, org_id)
     _active(org)
     if org.parent_id is None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 01:59:50.280396
+Create Date: 2026-11-24 02:40:29.507476
 """
 
 from collections.abc import Sequence
@@ -25,6 +25,7 @@ PG_TRIGGERS = [
     "CREATE TRIGGER audit_record_no_truncate BEFORE TRUNCATE ON audit_record "
     "FOR EACH STATEMENT EXECUTE FUNCTION audit_record_append_only()",
 ]
+
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -73,11 +74,11 @@ def upgrade() -> None:
     )
     op.create_table(
         "login_failure",
-        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("name_hash", sa.String(length=64), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.Column("last_failed_at", sa.DateTime(), nullable=False),
         sa.Column("locked_until", sa.DateTime(), nullable=True),
-        sa.PrimaryKeyConstraint("username", name=op.f("pk_login_failure")),
+        sa.PrimaryKeyConstraint("name_hash", name=op.f("pk_login_failure")),
     )
     op.create_table(
         "org",
@@ -86,24 +87,13 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column(
             "level",
-            sa.Enum(
-                "head",
-                "province",
-                "city",
-                "sub_branch",
-                "outlet",
-                name="orglevel",
-                native_enum=False,
-                length=16,
-            ),
+            sa.Enum("head", "province", "city", "sub_branch", "outlet", name="orglevel", native_enum=False, length=16),
             nullable=False,
         ),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("path", sa.String(length=400), nullable=False),
         sa.Column(
-            "status",
-            sa.Enum("active", "closed", name="orgstatus", native_enum=False, length=16),
-            nullable=False,
+            "status", sa.Enum("active", "closed", name="orgstatus", native_enum=False, length=16), nullable=False
         ),
         sa.Column("merged_into_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
@@ -133,9 +123,7 @@ def upgrade() -> None:
         sa.Column("org_id", sa.Integer(), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column(
-            "status",
-            sa.Enum("active", "disabled", name="userstatus", native_enum=False, length=16),
-            nullable=False,
+            "status", sa.Enum("active", "disabled", name="userstatus", native_enum=False, length=16), nullable=False
         ),
         sa.Column("must_change_password", sa.Boolean(), nullable=False),
         sa.Column("password_changed_at", sa.DateTime(), nullable=True),
@@ -164,9 +152,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("customer_no", sa.String(length=32), nullable=False),
         sa.Column(
-            "type",
-            sa.Enum("personal", "corporate", name="customertype", native_enum=False, length=16),
-            nullable=False,
+            "type", sa.Enum("personal", "corporate", name="customertype", native_enum=False, length=16), nullable=False
         ),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("id_type", sa.String(length=8), nullable=False),
@@ -243,10 +229,7 @@ def upgrade() -> None:
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("end_date", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customer.id"],
-            name=op.f("fk_customer_manager_customer_id_customer"),
-            ondelete="CASCADE",
+            ["customer_id"], ["customer.id"], name=op.f("fk_customer_manager_customer_id_customer"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], name=op.f("fk_customer_manager_user_id_app_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customer_manager")),
@@ -262,10 +245,7 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["app_user.id"],
-            name=op.f("fk_password_history_user_id_app_user"),
-            ondelete="CASCADE",
+            ["user_id"], ["app_user.id"], name=op.f("fk_password_history_user_id_app_user"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_password_history")),
     )
@@ -295,6 +275,11 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     for stmt in SQLITE_TRIGGERS if dialect == "sqlite" else PG_TRIGGERS:
         op.execute(stmt)
+    # The chain head exists from the start, so the first appends lock a row instead of racing to insert it.
+    op.bulk_insert(
+        sa.table("audit_head", sa.column("id"), sa.column("singleton"), sa.column("last_id"), sa.column("last_hash")),
+        [{"id": 1, "singleton": 1, "last_id": 0, "last_hash": "0" * 64}],
+    )
 
 
 def downgrade() -> None:
