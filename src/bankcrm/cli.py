@@ -17,9 +17,11 @@ app = typer.Typer(help="bankcrm: customer relationship management for commercial
 db_app = typer.Typer(help="Operational database", no_args_is_help=True)
 user_app = typer.Typer(help="Operators", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit trail", no_args_is_help=True)
+feeds_app = typer.Typer(help="Core-system feed layouts", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
+app.add_typer(feeds_app, name="feeds")
 console = Console()
 
 
@@ -184,6 +186,14 @@ def audit_verify() -> None:
         f"[red]audit chain broken[/red] at record {r.first_bad_id}: {r.reason} ({r.checked} records verified before it)"
     )
     raise typer.Exit(1)
+
+
+@feeds_app.command("doc")
+def feeds_doc() -> None:
+    """Print docs/feeds.md, the layouts a bank's IT department produces the files by."""
+    from bankcrm.etl.feeds_doc import render
+
+    sys.stdout.write(render())
 
 
 if __name__ == "__main__":

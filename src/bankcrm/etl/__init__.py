@@ -1,0 +1,1 @@
+"""Core-system feeds: layouts, validation, loading, identity resolution, org unification."""

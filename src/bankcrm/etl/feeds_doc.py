@@ -1,0 +1,76 @@
+"""Render ``docs/feeds.md`` from the layouts (``bankcrm feeds doc``); a test keeps the file current."""
+
+from __future__ import annotations
+
+from bankcrm.etl.layouts import FEEDS, SYSTEMS, Column, Feed
+
+INTRO = """# Feed layouts (数据接口规范)
+
+This file is generated from `src/bankcrm/etl/layouts.py` by `bankcrm feeds doc`; do not edit it by hand.
+
+Every core system drops, for each business date (业务日期) `YYYYMMDD`, one file per feed named
+`<system>_<feed>_<YYYYMMDD>.<ext>` and beside it a control file `<system>_<feed>_<YYYYMMDD>.ctl` holding
+one line:
+
+```
+<file name>|<row count>|<amount total>|<business date>
+```
+
+The row count counts data rows (not the header line); the amount total is the sum of the feed's amount
+column with two decimals (`0.00` for feeds without one). The control file is UTF-8.
+
+Types: `str` text; `int` whole number; `decimal` number with at most two decimals (rates may have four),
+`.` as the decimal point, no thousands separators; `date` `YYYYMMDD`; `code` one of the listed values.
+Empty fields are allowed only where *required* says no. Identity numbers (`id_no`) are checked against
+`id_type`: resident IDs (101) by the GB 11643 checksum, legacy 15-digit IDs upgraded to 18; unified social
+credit codes (201) by the GB 32100 checksum. A row that fails any check goes to the reject store with its
+file, line number, raw text and reason; the rest of the file loads. A control mismatch, a missing file or an
+unreadable file fails the whole business date, which is then not published.
+
+`snapshot` feeds carry the full state of every open account on that date; `events` feeds carry that day's
+transactions only.
+"""
+
+
+def _delim(d: str) -> str:
+    return {"|": "`|` (pipe)", ",": "`,` (comma)", "\t": "tab"}.get(d, f"`{d}`")
+
+
+def _col(c: Column) -> str:
+    rules = []
+    if c.codes:
+        rules.append("one of " + ", ".join(f"`{x}`" for x in c.codes))
+    if c.max_length:
+        rules.append(f"at most {c.max_length} characters")
+    if c.non_negative:
+        rules.append("not negative")
+    if c.check:
+        rules.append(
+            {"id_no": "checked against id_type", "uscc": "USCC checksum", "mobile": "11-digit mobile"}[c.check]
+        )
+    return f"| `{c.name}` | {c.type} | {'yes' if c.required else 'no'} | {c.zh} / {c.en} | {'; '.join(rules)} |"
+
+
+def _feed(f: Feed) -> str:
+    lines = [
+        f"### `{f.code}` — {f.zh} / {f.en}",
+        "",
+        f"File `{f.file_name('YYYYMMDD')}`; encoding **{f.encoding.upper()}**; delimiter {_delim(f.delimiter)}; "
+        f"{'first line is a header with the column names' if f.header else 'no header line'}; "
+        f"{f.per_day}; key `{', '.join(f.key)}`; control amount: "
+        f"{'`' + f.amount + '`' if f.amount else 'none (row count only)'}.",
+        "",
+        "| column | type | required | meaning | rules |",
+        "|---|---|---|---|---|",
+        *(_col(c) for c in f.columns),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def render() -> str:
+    parts = [INTRO]
+    for system, (zh, en) in SYSTEMS.items():
+        parts.append(f"## `{system}` — {zh} / {en}\n")
+        parts.extend(_feed(f) for f in FEEDS if f.system == system)
+    return "\n".join(parts)
