@@ -191,32 +191,32 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
             f"{len(feed.columns)} columns: wrong delimiter or layout",
             feed=code,
         )
-    # Line numbers of the rows the engine parsed: the data lines that are not among the broken ones.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE lined_{code} AS
-        WITH broken AS (SELECT DISTINCT line FROM rej_{code}),
-        good AS (
+    # Line numbers of the rows the engine parsed: the data lines that are not among the broken ones
+    # (in the usual case of no broken line, simply the row's position).
+    if broken:
+        line_no = "good.line"
+        source = f"""(SELECT *, rowid + 1 AS k FROM stg_{code}) s JOIN (
             SELECT line, row_number() OVER (ORDER BY line) AS k
             FROM (SELECT range + {first_line} AS line FROM range({result.received}))
-            WHERE line NOT IN (SELECT line FROM broken)
-        )
-        SELECT s.*, good.line AS line_no FROM (SELECT *, rowid + 1 AS k FROM stg_{code}) s JOIN good USING (k)"""
-    )
+            WHERE line NOT IN (SELECT DISTINCT line FROM rej_{code})
+        ) good USING (k)"""
+    else:
+        line_no = f"rowid + {first_line}"
+        source = f"stg_{code}"
     key = ", ".join(q(k) for k in feed.key)
+    key_dups = con.execute(f"SELECT count(*) - count(DISTINCT ({key})) FROM stg_{code}").fetchone()[0]  # type: ignore[index]
+    if key_dups:
+        occurrence = f"row_number() OVER (PARTITION BY {key} ORDER BY line_no)"
+        first = f"min(line_no) OVER (PARTITION BY {key})"
+    else:
+        occurrence, first = "1", "NULL::BIGINT"
+    cols = ", ".join(q(c.name) for c in feed.columns)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE checked_{code} AS
-        SELECT *, {reasons_expr(feed)} AS reasons,
-               row_number() OVER (PARTITION BY {key} ORDER BY line_no) AS occurrence,
-               min(line_no) OVER (PARTITION BY {key}) AS first_line
-        FROM lined_{code}"""
+        SELECT *, {reasons_expr(feed)} AS reasons, {occurrence} AS occurrence, {first} AS first_line
+        FROM (SELECT {cols}, {line_no} AS line_no FROM {source})"""
     )
     bd = business_date
-    typed = ", ".join(f"{typed_expr(c)} AS {q(c.name)}" for c in feed.columns)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE pub_{code} AS
-        SELECT strptime('{bd}', '%Y%m%d')::DATE AS business_date, line_no, {typed}
-        FROM checked_{code} WHERE reasons = '' AND occurrence = 1"""
-    )
     raw = (
         "concat_ws('"
         + feed.delimiter.replace("'", "''")
@@ -238,7 +238,9 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
         FROM rej_{code} GROUP BY line""",
         {"file": path.name},
     )
-    result.accepted = int(con.execute(f"SELECT count(*) FROM pub_{code}").fetchone()[0])  # type: ignore[index]
+    result.accepted = int(
+        con.execute(f"SELECT count(*) FROM checked_{code} WHERE reasons = '' AND occurrence = 1").fetchone()[0]  # type: ignore[index]
+    )
     result.rejected = int(con.execute(f"SELECT count(*) FROM rej_out_{code}").fetchone()[0])  # type: ignore[index]
     assert result.accepted + result.rejected == result.received, (code, result)
     if ctl_rows != result.received:
@@ -309,7 +311,12 @@ def load_date(
     try:
         for f in feeds:
             con.execute(f"DELETE FROM {fact_table(f)} WHERE business_date = $d", {"d": d})
-            con.execute(f"INSERT INTO {fact_table(f)} BY NAME SELECT * FROM pub_{f.code}")
+            typed = ", ".join(f"{typed_expr(c)} AS {q(c.name)}" for c in f.columns)
+            con.execute(
+                f"INSERT INTO {fact_table(f)} BY NAME SELECT $d AS business_date, line_no, {typed} "
+                f"FROM checked_{f.code} WHERE reasons = '' AND occurrence = 1",
+                {"d": d},
+            )
             con.execute("DELETE FROM etl_reject WHERE business_date = $d AND feed = $f", {"d": d, "f": f.code})
             con.execute(f"INSERT INTO etl_reject BY NAME SELECT * FROM rej_out_{f.code}")
         con.execute(
@@ -327,7 +334,7 @@ def load_date(
         raise
     finally:
         for f in feeds:
-            for t in ("stg", "lined", "checked", "pub", "rej_out"):
+            for t in ("stg", "checked", "rej_out"):
                 con.execute(f"DROP TABLE IF EXISTS {t}_{f.code}")
     result.seconds = time.perf_counter() - started
     return result
