@@ -100,8 +100,9 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def app(engine: Engine, session_factory: sessionmaker[Session], clock: FrozenClock) -> FastAPI:
-    application = create_app(Settings(web_dist=Path("/nonexistent")), engine=engine, clock=clock)
+def app(engine: Engine, session_factory: sessionmaker[Session], clock: FrozenClock, tmp_path: Path) -> FastAPI:
+    settings = Settings(web_dist=Path("/nonexistent"), var_dir=tmp_path / "var")
+    application = create_app(settings, engine=engine, clock=clock)
     application.state.sessionmaker = session_factory
     return application
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,10 +19,12 @@ db_app = typer.Typer(help="Operational database", no_args_is_help=True)
 user_app = typer.Typer(help="Operators", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit trail", no_args_is_help=True)
 feeds_app = typer.Typer(help="Core-system feed layouts", no_args_is_help=True)
+etl_app = typer.Typer(help="Loading the core systems' files", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(etl_app, name="etl")
 console = Console()
 
 
@@ -186,6 +189,48 @@ def audit_verify() -> None:
         f"[red]audit chain broken[/red] at record {r.first_bad_id}: {r.reason} ({r.checked} records verified before it)"
     )
     raise typer.Exit(1)
+
+
+@etl_app.command("load")
+def etl_load(
+    date: Annotated[str, typer.Option(help="business date YYYYMMDD")],
+    dir: Annotated[Path, typer.Option(help="folder holding the date's files", exists=True, file_okay=False)],
+) -> None:
+    """Validate and load one business date; publish it only when every file passes."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from bankcrm import migrate, warehouse
+    from bankcrm.auth.audit import SYSTEM_ACTOR
+    from bankcrm.clock import Clock
+    from bankcrm.db import make_sessionmaker
+    from bankcrm.etl.layouts import FEEDS
+    from bankcrm.etl.models import RunStatus
+    from bankcrm.etl.service import run_load
+
+    engine = _engine()
+    migrate.upgrade(engine)
+    try:
+        wh = warehouse.connect()
+    except RuntimeError as e:
+        console.print(f"[red]{e}[/red]")
+        raise typer.Exit(2) from None
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(f"loading {date}", total=len(FEEDS))
+
+        def on_file(fr: object) -> None:
+            progress.advance(task)
+
+        run = run_load(make_sessionmaker(engine), wh, dir, date, actor=SYSTEM_ACTOR, clock=Clock(), on_file=on_file)
+    wh.close()
+    table = Table(title=f"run {run.id}: {date} {run.status.value}")
+    for col in ("rows received", "accepted", "rejected", "seconds"):
+        table.add_column(col, justify="right")
+    table.add_row(f"{run.rows_received:,}", f"{run.rows_accepted:,}", f"{run.rows_rejected:,}", f"{run.seconds:.1f}")
+    console.print(table)
+    if run.status != RunStatus.published:
+        console.print(f"[red]not published[/red]: {run.message}")
+        raise typer.Exit(1)
 
 
 @feeds_app.command("doc")

@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     database_url: str = ""
     """Operational store. Empty means the embedded SQLite file ``<var_dir>/bankcrm.sqlite3``."""
 
+    warehouse_path: Path | None = None
+    """Analytical store (DuckDB file). Empty means ``<var_dir>/warehouse.duckdb``."""
+
     host: str = "127.0.0.1"
     port: int = 8000
     web_dist: Path = Path("web/dist")

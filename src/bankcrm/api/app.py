@@ -22,6 +22,7 @@ from bankcrm.config import Settings, get_settings
 from bankcrm.customers.router import router as customers_router
 from bankcrm.db import make_engine, make_sessionmaker
 from bankcrm.errors import DomainError
+from bankcrm.etl.router import router as etl_router
 from bankcrm.orgs.router import router as orgs_router
 from bankcrm.system.router import router as system_router
 
@@ -29,7 +30,7 @@ log = logging.getLogger("bankcrm.api")
 
 MAX_BODY_BYTES = 1_000_000
 # Every domain router; the route sweep test walks these, so a router must be listed here to be mounted.
-ROUTERS = (auth_router, orgs_router, system_router, customers_router)
+ROUTERS = (auth_router, orgs_router, system_router, customers_router, etl_router)
 
 
 def _error(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
@@ -85,6 +86,7 @@ def create_app(
     app.state.engine = engine or make_engine(settings.resolved_database_url())
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     app.state.clock = clock or Clock()
+    app.state.warehouse = _warehouse_opener(settings)
 
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
@@ -134,6 +136,22 @@ def create_app(
 
     _mount_web(app, settings.web_dist)
     return app
+
+
+def _warehouse_opener(settings: Settings) -> Any:
+    """A per-request cursor on one shared warehouse connection, opened on first use."""
+    state: dict[str, Any] = {}
+
+    def cursor() -> Any:
+        if "con" not in state:
+            from bankcrm import warehouse
+            from bankcrm.etl.loader import ensure_schema
+
+            state["con"] = warehouse.connect(settings)
+            ensure_schema(state["con"])
+        return state["con"].cursor()
+
+    return cursor
 
 
 def _mount_web(app: FastAPI, dist: Path) -> None:

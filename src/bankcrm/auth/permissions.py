@@ -24,6 +24,8 @@ CATALOG: tuple[Permission, ...] = (
     Permission("customer.unmask", "customer", "全部明文显示敏感信息", "See sensitive fields unmasked"),
     Permission("customer.reveal", "customer", "查看明文（逐项，需说明用途）", "Reveal one field (with purpose)"),
     Permission("data.export", "customer", "导出数据到 Excel", "Export data to Excel"),
+    Permission("etl.view", "etl", "查看数据加载任务", "View load runs"),
+    Permission("etl.rejects", "etl", "查看拒绝记录", "View rejected rows"),
     Permission("org.view", "system", "查看机构", "View orgs"),
     Permission("org.create", "system", "新建机构", "Create org"),
     Permission("org.edit", "system", "机构更名", "Rename org"),
@@ -116,6 +118,13 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
     ),
     BuiltinRole("lobby_manager", "大堂经理", "Lobby manager", DataScope.org, _VIEW_BASICS | {"customer.view"}),
     BuiltinRole("analyst", "分析员", "Analyst", DataScope.subtree, _VIEW_BASICS | {"customer.view", "data.export"}),
+    BuiltinRole(
+        "data_admin",
+        "数据管理员",
+        "Data administrator",
+        DataScope.all,
+        _VIEW_BASICS | {"etl.view", "etl.rejects"},
+    ),
     BuiltinRole(
         "auditor",
         "审计员",

@@ -210,11 +210,10 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
         first = f"min(line_no) OVER (PARTITION BY {key})"
     else:
         occurrence, first = "1", "NULL::BIGINT"
-    cols = ", ".join(q(c.name) for c in feed.columns)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE checked_{code} AS
         SELECT *, {reasons_expr(feed)} AS reasons, {occurrence} AS occurrence, {first} AS first_line
-        FROM (SELECT {cols}, {line_no} AS line_no FROM {source})"""
+        FROM (SELECT {names}, {line_no} AS line_no FROM {source})"""
     )
     bd = business_date
     raw = (

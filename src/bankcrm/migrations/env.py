@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 import bankcrm.auth.models
 import bankcrm.customers.models
+import bankcrm.etl.models
 import bankcrm.orgs.models
 import bankcrm.system.models  # noqa: F401  (models register on Base.metadata)
 from bankcrm.config import get_settings

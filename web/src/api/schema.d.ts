@@ -194,6 +194,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/etl/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Runs */
+        get: operations["etl-runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/etl/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Run */
+        get: operations["etl-run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/etl/runs/{run_id}/rejects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rejects
+         * @description Rejected rows of one file of a run. Rejected lines carry customers' data as sent: ID, card and
+         *     phone numbers in them are masked for callers without ``customer.unmask``.
+         */
+        get: operations["etl-rejects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orgs": {
         parameters: {
             query?: never;
@@ -931,6 +986,20 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[RejectOut] */
+        Page_RejectOut_: {
+            /** Items */
+            items: components["schemas"]["RejectOut"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[RunOut] */
+        Page_RunOut_: {
+            /** Items */
+            items: components["schemas"]["RunOut"][];
+            /** Total */
+            total: number;
+        };
         /** Page[UserOut] */
         Page_UserOut_: {
             /** Items */
@@ -985,6 +1054,17 @@ export interface components {
             name_en: string;
             /** Name Zh */
             name_zh: string;
+        };
+        /** RejectOut */
+        RejectOut: {
+            /** File Name */
+            file_name: string;
+            /** Line No */
+            line_no: number;
+            /** Raw */
+            raw: string | null;
+            /** Reason */
+            reason: string;
         };
         /** RevealIn */
         RevealIn: {
@@ -1062,6 +1142,92 @@ export interface components {
             /** Permissions */
             permissions?: string[] | null;
         };
+        /** RunDetailOut */
+        RunDetailOut: {
+            /** Actor Username */
+            actor_username: string;
+            /** Business Date */
+            business_date: string;
+            /** Failed Feed */
+            failed_feed: string | null;
+            /** Files */
+            files: components["schemas"]["RunFileOut"][];
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Message */
+            message: string | null;
+            /** Replaced */
+            replaced: boolean;
+            /** Rows Accepted */
+            rows_accepted: number;
+            /** Rows Received */
+            rows_received: number;
+            /** Rows Rejected */
+            rows_rejected: number;
+            /** Seconds */
+            seconds: number | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            status: components["schemas"]["RunStatus"];
+        };
+        /** RunFileOut */
+        RunFileOut: {
+            /** Accepted */
+            accepted: number;
+            /** Amount Total */
+            amount_total: string;
+            /** Feed */
+            feed: string;
+            /** File Name */
+            file_name: string;
+            /** Received */
+            received: number;
+            /** Rejected */
+            rejected: number;
+            /** Seconds */
+            seconds: number;
+        };
+        /** RunOut */
+        RunOut: {
+            /** Actor Username */
+            actor_username: string;
+            /** Business Date */
+            business_date: string;
+            /** Failed Feed */
+            failed_feed: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Message */
+            message: string | null;
+            /** Replaced */
+            replaced: boolean;
+            /** Rows Accepted */
+            rows_accepted: number;
+            /** Rows Received */
+            rows_received: number;
+            /** Rows Rejected */
+            rows_rejected: number;
+            /** Seconds */
+            seconds: number | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            status: components["schemas"]["RunStatus"];
+        };
+        /**
+         * RunStatus
+         * @enum {string}
+         */
+        RunStatus: "running" | "published" | "failed";
         /** UserCreateIn */
         UserCreateIn: {
             /** Display Name */
@@ -1467,6 +1633,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RevealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "etl-runs": {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RunOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "etl-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetailOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "etl-rejects": {
+        parameters: {
+            query: {
+                feed: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                run_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RejectOut_"];
                 };
             };
             /** @description Validation Error */

@@ -1,0 +1,46 @@
+"""Response bodies of the job monitor."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bankcrm.etl.models import RunStatus
+from bankcrm.schemas import Out, UtcDateTime
+
+
+class RunOut(Out):
+    id: int
+    business_date: str
+    status: RunStatus
+    message: str | None
+    failed_feed: str | None
+    actor_username: str
+    started_at: UtcDateTime
+    finished_at: UtcDateTime | None
+    seconds: float | None
+    rows_received: int
+    rows_accepted: int
+    rows_rejected: int
+    replaced: bool
+
+
+class RunFileOut(Out):
+    feed: str
+    file_name: str
+    received: int
+    accepted: int
+    rejected: int
+    amount_total: Decimal
+    seconds: float
+
+
+class RunDetailOut(RunOut):
+    files: list[RunFileOut]
+
+
+class RejectOut(Out):
+    file_name: str
+    line_no: int
+    raw: str | None
+    """The line as received; ID, card and phone numbers in it are masked unless the caller may unmask."""
+    reason: str

@@ -1,0 +1,72 @@
+"""Runs are recorded from start to end, visible in the API, rejects readable and masked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bankcrm.auth.audit import SYSTEM_ACTOR
+from bankcrm.clock import FrozenClock
+from bankcrm.etl.models import RunStatus
+from bankcrm.etl.service import run_load
+
+from ..builders import Bank, login, make_user, resident_id, role
+from .test_loader import CIF, CRD, DATE, FEEDS, SAV, cif_row, crd_row, sav_row, write
+
+
+def _files(d: Path, *, bad: bool = False, broken: bool = False) -> Path:
+    d.mkdir()
+    write(d, CIF, [cif_row(1), cif_row(2, id_no=resident_id()[:-1] + "0" if bad else resident_id(seq="002"))])
+    write(d, SAV, [sav_row(1)], ctl_rows=5 if broken else None)
+    write(d, CRD, [crd_row(1)])
+    return d
+
+
+def test_published_and_failed_runs_are_recorded(
+    tmp_path: Path,
+    session_factory: sessionmaker[Session],
+    clock: FrozenClock,
+    bank: Bank,
+    client: TestClient,
+    db: Session,
+) -> None:
+    wh = client.app.state.warehouse()  # type: ignore[attr-defined]
+    ok = run_load(
+        session_factory, wh, _files(tmp_path / "a", bad=True), DATE, actor=SYSTEM_ACTOR, clock=clock, feeds=list(FEEDS)
+    )
+    assert ok.status == RunStatus.published and (ok.rows_received, ok.rows_accepted, ok.rows_rejected) == (4, 3, 1)
+    failed = run_load(
+        session_factory,
+        wh,
+        _files(tmp_path / "b", broken=True),
+        DATE,
+        actor=SYSTEM_ACTOR,
+        clock=clock,
+        feeds=list(FEEDS),
+    )
+    assert failed.status == RunStatus.failed and "row count 1 differs" in (failed.message or "")
+    assert failed.failed_feed == "sav_account"
+
+    make_user(db, org=bank.head, roles=[role(db, "data_admin")], username="dataadm", now=clock.now())
+    db.commit()
+    login(client, "dataadm")
+    runs = client.get("/api/etl/runs").json()
+    assert [r["status"] for r in runs["items"]] == ["failed", "published"]
+    detail = client.get(f"/api/etl/runs/{ok.id}").json()
+    assert [(f["feed"], f["received"], f["rejected"]) for f in detail["files"]] == [
+        ("cif_customer", 2, 1),
+        ("sav_account", 1, 0),
+        ("crd_loan", 1, 0),
+    ]
+    rej = client.get(f"/api/etl/runs/{ok.id}/rejects", params={"feed": "cif_customer"}).json()
+    assert rej["total"] == 1 and rej["items"][0]["line_no"] == 2
+    assert "id_no: fails the check" in rej["items"][0]["reason"]
+    raw = rej["items"][0]["raw"]
+    assert "13812345678" not in raw and "138****5678" in raw  # rejected lines hold personal data: masked
+    assert client.get(f"/api/etl/runs/{ok.id}/rejects", params={"feed": "x; drop"}).status_code == 422
+    login(client, "nj_president")
+    assert client.get("/api/etl/runs").status_code == 403
+    assert isinstance(wh, duckdb.DuckDBPyConnection)
