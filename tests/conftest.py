@@ -29,6 +29,7 @@ from bankcrm.api.app import create_app
 from bankcrm.clock import FrozenClock
 from bankcrm.config import Settings
 from bankcrm.db import make_engine
+from bankcrm.jobs import InlineJobs
 from bankcrm.system.seed import bootstrap
 
 from .builders import Bank, make_bank
@@ -102,7 +103,7 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def app(engine: Engine, session_factory: sessionmaker[Session], clock: FrozenClock, tmp_path: Path) -> FastAPI:
     settings = Settings(web_dist=Path("/nonexistent"), var_dir=tmp_path / "var")
-    application = create_app(settings, engine=engine, clock=clock)
+    application = create_app(settings, engine=engine, clock=clock, jobs=InlineJobs())
     application.state.sessionmaker = session_factory
     return application
 

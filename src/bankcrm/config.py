@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     warehouse_path: Path | None = None
     """Analytical store (DuckDB file). Empty means ``<var_dir>/warehouse.duckdb``."""
 
+    inbox_dir: Path | None = None
+    """Where the core systems drop their files, one folder per business date (``<inbox>/YYYYMMDD/``).
+    Empty means ``<var_dir>/inbox``. Loads started from the UI read only from here."""
+
     host: str = "127.0.0.1"
     port: int = 8000
     web_dist: Path = Path("web/dist")

@@ -70,3 +70,25 @@ def test_published_and_failed_runs_are_recorded(
     login(client, "nj_president")
     assert client.get("/api/etl/runs").status_code == 403
     assert isinstance(wh, duckdb.DuckDBPyConnection)
+
+
+def test_start_a_load_from_the_ui(
+    tmp_path: Path, bank: Bank, client: TestClient, db: Session, clock: FrozenClock
+) -> None:
+    make_user(db, org=bank.head, roles=[role(db, "data_admin")], username="dataops", now=clock.now())
+    db.commit()
+    login(client, "dataops")
+    r = client.post("/api/etl/runs", json={"business_date": DATE})
+    assert r.status_code == 400 and r.json()["code"] == "no_files"
+    for bad in ("2026-01-05", "20261305", "../../etc", 20260105):
+        assert client.post("/api/etl/runs", json={"business_date": bad}).status_code == 422
+    inbox = tmp_path / "var" / "inbox"  # the app fixture's var_dir
+    inbox.mkdir(parents=True)
+    _files(inbox / DATE)
+    r = client.post("/api/etl/runs", json={"business_date": DATE})
+    assert r.status_code == 202 and r.json()["status"] == "running"
+    run = client.get(f"/api/etl/runs/{r.json()['id']}").json()
+    # Only three of the nineteen feeds are in the folder: the date fails, saying which file is missing.
+    assert run["status"] == "failed" and "data file missing" in run["message"]
+    login(client, "auditor")
+    assert client.post("/api/etl/runs", json={"business_date": DATE}).status_code == 403

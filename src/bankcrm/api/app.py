@@ -23,6 +23,7 @@ from bankcrm.customers.router import router as customers_router
 from bankcrm.db import make_engine, make_sessionmaker
 from bankcrm.errors import DomainError
 from bankcrm.etl.router import router as etl_router
+from bankcrm.jobs import Jobs
 from bankcrm.orgs.router import router as orgs_router
 from bankcrm.system.router import router as system_router
 
@@ -72,7 +73,11 @@ class BodyLimit:
 
 
 def create_app(
-    settings: Settings | None = None, *, engine: Engine | None = None, clock: Clock | None = None
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    jobs: Jobs | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -87,6 +92,8 @@ def create_app(
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     app.state.clock = clock or Clock()
     app.state.warehouse = _warehouse_opener(settings)
+    app.state.jobs = jobs or Jobs()
+    app.state.settings = settings
 
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:

@@ -26,6 +26,7 @@ CATALOG: tuple[Permission, ...] = (
     Permission("data.export", "customer", "导出数据到 Excel", "Export data to Excel"),
     Permission("etl.view", "etl", "查看数据加载任务", "View load runs"),
     Permission("etl.rejects", "etl", "查看拒绝记录", "View rejected rows"),
+    Permission("etl.run", "etl", "发起数据加载", "Start a load"),
     Permission("org.view", "system", "查看机构", "View orgs"),
     Permission("org.create", "system", "新建机构", "Create org"),
     Permission("org.edit", "system", "机构更名", "Rename org"),
@@ -123,7 +124,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "数据管理员",
         "Data administrator",
         DataScope.all,
-        _VIEW_BASICS | {"etl.view", "etl.rejects"},
+        _VIEW_BASICS | {"etl.view", "etl.rejects", "etl.run"},
     ),
     BuiltinRole(
         "auditor",

@@ -7,12 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 
-from bankcrm.api.deps import DbSession, requires
+from bankcrm.api.deps import DbSession, Now, requires
+from bankcrm.auth import audit
 from bankcrm.auth.principal import Principal
-from bankcrm.errors import NotFound
+from bankcrm.errors import BadRequest, Conflict, NotFound
+from bankcrm.etl import service
 from bankcrm.etl.layouts import BY_CODE
-from bankcrm.etl.models import EtlRun, EtlRunFile
-from bankcrm.etl.schemas import RejectOut, RunDetailOut, RunFileOut, RunOut
+from bankcrm.etl.models import EtlRun, EtlRunFile, RunStatus
+from bankcrm.etl.schemas import RejectOut, RunDetailOut, RunFileOut, RunOut, StartLoadIn
 from bankcrm.logging import redact_text
 from bankcrm.schemas import IdPath, Page, PageNo, PageSize
 
@@ -26,6 +28,52 @@ def list_runs(
     total = db.scalar(select(func.count()).select_from(EtlRun)) or 0
     rows = db.scalars(select(EtlRun).order_by(EtlRun.id.desc()).offset((page - 1) * page_size).limit(page_size))
     return Page[RunOut](items=[RunOut.model_validate(r) for r in rows], total=total)
+
+
+@router.post("/runs", operation_id="etl-start", status_code=202)
+def start_load(
+    body: StartLoadIn, request: Request, db: DbSession, p: Annotated[Principal, requires("etl.run")], now: Now
+) -> RunOut:
+    """Load one business date from the inbox (``<inbox>/YYYYMMDD/``) in the server's job runner; the
+    run is listed at once as running, and ends published or failed."""
+    settings = request.app.state.settings
+    inbox = settings.inbox_dir or (settings.var_dir / "inbox")
+    folder = inbox / body.business_date
+    if not folder.is_dir():
+        raise BadRequest(
+            f"收件目录中没有 {body.business_date} 的文件 / no files for {body.business_date} in the inbox",
+            code="no_files",
+        )
+    if db.scalar(select(func.count()).select_from(EtlRun).where(EtlRun.status == RunStatus.running)):
+        raise Conflict("已有加载任务在运行 / a load is running already", code="load_running")
+    run = service.start_run(db, body.business_date, actor=p.actor, clock=request.app.state.clock)
+    audit.append(
+        db,
+        p.actor,
+        "etl.load.start",
+        at=now,
+        target_type="etl_run",
+        target_id=run.id,
+        detail={"business_date": body.business_date},
+    )
+    db.commit()
+    out = RunOut.model_validate(run)
+    app = request.app
+    run_id = run.id
+
+    def job() -> object:
+        return service.run_load(
+            app.state.sessionmaker,
+            app.state.warehouse(),
+            folder,
+            body.business_date,
+            actor=p.actor,
+            clock=app.state.clock,
+            run_id=run_id,
+        )
+
+    app.state.jobs.submit(f"etl.load {body.business_date}", job)
+    return out
 
 
 @router.get("/runs/{run_id}", operation_id="etl-run")

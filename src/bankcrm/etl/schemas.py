@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
+
+from pydantic import StringConstraints
 
 from bankcrm.etl.models import RunStatus
-from bankcrm.schemas import Out, UtcDateTime
+from bankcrm.schemas import In, Out, UtcDateTime
 
 
 class RunOut(Out):
@@ -44,3 +47,7 @@ class RejectOut(Out):
     raw: str | None
     """The line as received; ID, card and phone numbers in it are masked unless the caller may unmask."""
     reason: str
+
+
+class StartLoadIn(In):
+    business_date: Annotated[str, StringConstraints(pattern=r"^20[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$")]

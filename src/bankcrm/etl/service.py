@@ -17,6 +17,16 @@ from bankcrm.etl.loader import FileResult, LoadFailed, load_date
 from bankcrm.etl.models import EtlRun, EtlRunFile, RunStatus
 
 
+def start_run(db: Session, business_date: str, *, actor: Actor, clock: Clock) -> EtlRun:
+    """The run's record, visible as ``running`` from now on (the caller commits)."""
+    run = EtlRun(
+        business_date=business_date, status=RunStatus.running, actor_username=actor.username, started_at=clock.now()
+    )
+    db.add(run)
+    db.flush()
+    return run
+
+
 def run_load(
     factory: sessionmaker[Session],
     wh: duckdb.DuckDBPyConnection,
@@ -27,15 +37,13 @@ def run_load(
     clock: Clock,
     feeds: list[Feed] | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    run_id: int | None = None,
 ) -> EtlRun:
     feeds = feeds or list(FEEDS)
-    with factory() as db:
-        run = EtlRun(
-            business_date=business_date, status=RunStatus.running, actor_username=actor.username, started_at=clock.now()
-        )
-        db.add(run)
-        db.commit()
-        run_id = run.id
+    if run_id is None:
+        with factory() as db:
+            run_id = start_run(db, business_date, actor=actor, clock=clock).id
+            db.commit()
     status, message, failed_feed = RunStatus.published, None, None
     files: list[FileResult] = []
     replaced = False

@@ -204,7 +204,12 @@ export interface paths {
         /** List Runs */
         get: operations["etl-runs"];
         put?: never;
-        post?: never;
+        /**
+         * Start Load
+         * @description Load one business date from the inbox (``<inbox>/YYYYMMDD/``) in the server's job runner; the
+         *     run is listed at once as running, and ends published or failed.
+         */
+        post: operations["etl-start"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1228,6 +1233,11 @@ export interface components {
          * @enum {string}
          */
         RunStatus: "running" | "published" | "failed";
+        /** StartLoadIn */
+        StartLoadIn: {
+            /** Business Date */
+            business_date: string;
+        };
         /** UserCreateIn */
         UserCreateIn: {
             /** Display Name */
@@ -1665,6 +1675,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_RunOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "etl-start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartLoadIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"];
                 };
             };
             /** @description Validation Error */
