@@ -41,9 +41,7 @@ def make_file(d: Path, rows: int) -> Path:
         ) TO '{path}' (HEADER, DELIMITER ',', QUOTE '')"""
     )
     total = con.execute(f"SELECT sum(((i * 37) % 500000) / 100.0) FROM range({rows}) t(i)").fetchone()[0]
-    (d / f.control_name(DATE)).write_text(
-        control_line(f.file_name(DATE), rows, f"{total:.2f}", DATE), encoding="utf-8"
-    )
+    (d / f.control_name(DATE)).write_text(control_line(f.file_name(DATE), rows, f"{total:.2f}", DATE), encoding="utf-8")
     return path
 
 
@@ -57,8 +55,10 @@ def main() -> None:
     d.mkdir(parents=True)
     t0 = time.perf_counter()
     path = make_file(d, args.rows)
-    print(f"file: {path.name}, {args.rows:,} rows, {path.stat().st_size / 1e6:,.0f} MB "
-          f"(written in {time.perf_counter() - t0:.1f} s)")
+    print(
+        f"file: {path.name}, {args.rows:,} rows, {path.stat().st_size / 1e6:,.0f} MB "
+        f"(written in {time.perf_counter() - t0:.1f} s)"
+    )
 
     raw = duckdb.connect(str(d / "raw.duckdb"))
     t0 = time.perf_counter()
@@ -75,8 +75,10 @@ def main() -> None:
     fr = result.files[0]
     con.close()
     print(f"plain DuckDB read_csv into a table : {plain:8.2f} s")
-    print(f"bankcrm load with full validation  : {ours:8.2f} s  "
-          f"(received {fr.received:,}, accepted {fr.accepted:,}, rejected {fr.rejected:,})")
+    print(
+        f"bankcrm load with full validation  : {ours:8.2f} s  "
+        f"(received {fr.received:,}, accepted {fr.accepted:,}, rejected {fr.rejected:,})"
+    )
     print(f"ratio                              : {ours / plain:8.2f}  (goal <= 1.5)")
     shutil.rmtree(d, ignore_errors=True)
 

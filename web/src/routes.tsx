@@ -13,6 +13,8 @@ import {
   TeamOutlined,
   UserOutlined,
   ControlOutlined,
+  CloudUploadOutlined,
+  DatabaseOutlined,
   IdcardOutlined,
 } from '@ant-design/icons';
 import type { MenuGroupLike, MenuRouteLike } from './lib/menu';
@@ -31,6 +33,7 @@ const page = <K extends string>(loader: () => Promise<Record<K, ComponentType>>,
 
 export const menuGroups: AppMenuGroup[] = [
   { key: 'customers', labelKey: 'group.customers', icon: <IdcardOutlined /> },
+  { key: 'etl', labelKey: 'group.etl', icon: <DatabaseOutlined /> },
   { key: 'system', labelKey: 'group.system', icon: <SettingOutlined /> },
 ];
 
@@ -50,6 +53,26 @@ export const appRoutes: AppRoute[] = [
     permission: 'customer.view',
     group: 'customers',
     component: page(() => import('./features/customers/pages/CustomersPage'), 'CustomersPage'),
+  },
+  {
+    key: 'etlRuns',
+    path: '/etl/runs',
+    labelKey: 'etlRuns',
+    icon: <CloudUploadOutlined />,
+    permission: 'etl.view',
+    group: 'etl',
+    component: page(() => import('./features/etl/pages/RunsPage'), 'RunsPage'),
+  },
+  {
+    // Linkable detail of one run; the menu keeps "Load runs" selected (longest matching prefix).
+    key: 'etlRun',
+    path: '/etl/runs/:id',
+    labelKey: 'etlRuns',
+    icon: <CloudUploadOutlined />,
+    permission: 'etl.view',
+    group: 'etl',
+    hideInMenu: true,
+    component: page(() => import('./features/etl/pages/RunDetailPage'), 'RunDetailPage'),
   },
   {
     key: 'orgs',

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Numeric, String
+from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bankcrm.db import Base
@@ -28,6 +28,8 @@ class Customer(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(300))
     org_id: Mapped[int] = mapped_column(ForeignKey("org.id"))
+    source: Mapped[str | None] = mapped_column(String(16))
+    """The system the customer was first seen in (``cif``, ``sav``, ...); None when entered by staff."""
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -48,3 +50,22 @@ class CustomerManager(Base):
     share: Mapped[float] = mapped_column(Numeric(5, 2))
     start_date: Mapped[date]
     end_date: Mapped[date | None]
+
+
+class AccountLink(Base):
+    """A source record linked to one unified customer (统一客户号), and how the link was made:
+    ``id`` (same ID number), ``id_upgraded`` (a 15-digit resident ID matched as its 18-digit form),
+    ``uscc`` (unified social credit code), ``manual`` (staff). Customer records of the CIF are linked
+    the same way with system ``cif`` and their customer number as ``account_no``."""
+
+    __tablename__ = "account_link"
+    __table_args__ = (UniqueConstraint("system", "account_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system: Mapped[str] = mapped_column(String(16))
+    account_no: Mapped[str] = mapped_column(String(40))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    counts_for_assessment: Mapped[bool] = mapped_column(default=True)
+    linked_at: Mapped[datetime]
+    linked_by: Mapped[str] = mapped_column(String(64))

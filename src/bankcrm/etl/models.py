@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Numeric, String, Text
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bankcrm.db import Base
@@ -34,6 +35,9 @@ class EtlRun(Base):
     rows_accepted: Mapped[int] = mapped_column(BigInteger, default=0)
     rows_rejected: Mapped[int] = mapped_column(BigInteger, default=0)
     replaced: Mapped[bool] = mapped_column(default=False)
+    customers_created: Mapped[int] = mapped_column(default=0)
+    links_created: Mapped[int] = mapped_column(default=0)
+    dq_issues: Mapped[int] = mapped_column(default=0)
 
 
 class EtlRunFile(Base):
@@ -48,3 +52,37 @@ class EtlRunFile(Base):
     rejected: Mapped[int] = mapped_column(BigInteger)
     amount_total: Mapped[Decimal] = mapped_column(Numeric(20, 2))
     seconds: Mapped[float]
+
+
+class DqStatus(enum.StrEnum):
+    open = "open"
+    resolved = "resolved"
+    dismissed = "dismissed"
+
+
+class DqIssue(Base):
+    """Data quality (ETL-6): conflicts and doubtful records for staff to repair.
+
+    Kinds: ``id_name_conflict`` (one ID number, several names), ``name_match_review`` (a new customer
+    whose name and org match an existing customer under another ID: never merged automatically),
+    ``link_changed`` (a source account now names another holder), ``unmapped_org`` (a source org code
+    with no place in the tree)."""
+
+    __tablename__ = "dq_issue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    key: Mapped[str] = mapped_column(String(120), index=True)
+    """What the issue is about, so that it is raised once while open (e.g. ``101:<id>``)."""
+    business_date: Mapped[str] = mapped_column(String(8))
+    system: Mapped[str | None] = mapped_column(String(16))
+    ref: Mapped[str | None] = mapped_column(String(40))
+    id_type: Mapped[str | None] = mapped_column(String(8))
+    id_no: Mapped[str | None] = mapped_column(String(32))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id", ondelete="SET NULL"))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[DqStatus] = mapped_column(Enum(DqStatus, native_enum=False, length=16), default=DqStatus.open)
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(String(500))

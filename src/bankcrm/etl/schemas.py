@@ -25,6 +25,9 @@ class RunOut(Out):
     rows_accepted: int
     rows_rejected: int
     replaced: bool
+    customers_created: int
+    links_created: int
+    dq_issues: int
 
 
 class RunFileOut(Out):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bankcrm.auth import audit
 from bankcrm.auth.principal import Actor
 from bankcrm.clock import Clock
+from bankcrm.etl.identity import Resolution, holder_feeds, resolve
 from bankcrm.etl.layouts import FEEDS, Feed
 from bankcrm.etl.loader import FileResult, LoadFailed, load_date
 from bankcrm.etl.models import EtlRun, EtlRunFile, RunStatus
@@ -53,9 +54,14 @@ def run_load(
         if on_file:
             on_file(fr)
 
+    resolution: Resolution | None = None
     try:
         result = load_date(wh, in_dir, business_date, feeds, on_file=seen)
         replaced = result.replaced
+        if {f.code for f in feeds} >= {f.code for f, _ in holder_feeds()}:
+            with factory() as db:
+                resolution = resolve(db, wh, business_date, now=clock.now())
+                db.commit()
     except LoadFailed as e:
         status, message, failed_feed = RunStatus.failed, e.message, e.feed
     except Exception as e:  # recorded, then re-raised: a bug must not leave a run "running" forever
@@ -63,7 +69,9 @@ def run_load(
             _finish(db, run_id, RunStatus.failed, f"internal error: {type(e).__name__}", None, files, False, clock)
         raise
     with factory() as db:
-        return _finish(db, run_id, status, message, failed_feed, files, replaced, clock, actor=actor)
+        return _finish(
+            db, run_id, status, message, failed_feed, files, replaced, clock, actor=actor, resolution=resolution
+        )
 
 
 def _finish(
@@ -76,6 +84,7 @@ def _finish(
     replaced: bool,
     clock: Clock,
     actor: Actor | None = None,
+    resolution: Resolution | None = None,
 ) -> EtlRun:
     run = db.get(EtlRun, run_id)
     assert run is not None
@@ -86,6 +95,10 @@ def _finish(
     run.rows_received = sum(f.received for f in files)
     run.rows_accepted = sum(f.accepted for f in files)
     run.rows_rejected = sum(f.rejected for f in files)
+    if resolution is not None:
+        run.customers_created = resolution.customers_created
+        run.links_created = resolution.links_created
+        run.dq_issues = resolution.issues_raised
     for f in files:
         db.add(
             EtlRunFile(

@@ -52,3 +52,17 @@ class OrgHistory(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
     actor_username: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime]
+
+
+class OrgMapping(Base):
+    """A source system's org code mapped onto the org tree (机构归并, ETL-7). ``org_id`` None means
+    not mapped yet: reported on the data-quality page, never dropped."""
+
+    __tablename__ = "org_mapping"
+
+    system: Mapped[str] = mapped_column(String(16), primary_key=True)
+    src_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    src_name: Mapped[str | None] = mapped_column(String(100))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
+    method: Mapped[str | None] = mapped_column(String(16))
+    updated_at: Mapped[datetime]

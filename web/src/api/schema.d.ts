@@ -1153,6 +1153,10 @@ export interface components {
             actor_username: string;
             /** Business Date */
             business_date: string;
+            /** Customers Created */
+            customers_created: number;
+            /** Dq Issues */
+            dq_issues: number;
             /** Failed Feed */
             failed_feed: string | null;
             /** Files */
@@ -1161,6 +1165,8 @@ export interface components {
             finished_at: string | null;
             /** Id */
             id: number;
+            /** Links Created */
+            links_created: number;
             /** Message */
             message: string | null;
             /** Replaced */
@@ -1203,12 +1209,18 @@ export interface components {
             actor_username: string;
             /** Business Date */
             business_date: string;
+            /** Customers Created */
+            customers_created: number;
+            /** Dq Issues */
+            dq_issues: number;
             /** Failed Feed */
             failed_feed: string | null;
             /** Finished At */
             finished_at: string | null;
             /** Id */
             id: number;
+            /** Links Created */
+            links_created: number;
             /** Message */
             message: string | null;
             /** Replaced */

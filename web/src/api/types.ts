@@ -56,6 +56,14 @@ export type Customer = CustomerPage['items'][number];
 export type RevealBody = PostBody<'/api/customers/{customer_id}/reveal'>;
 export type RevealResult = Post<'/api/customers/{customer_id}/reveal'>;
 
+export type EtlRunPage = Get<'/api/etl/runs'>;
+export type EtlRun = EtlRunPage['items'][number];
+export type EtlRunStatus = EtlRun['status'];
+export type EtlRunDetail = Get<'/api/etl/runs/{run_id}'>;
+export type EtlRunFile = EtlRunDetail['files'][number];
+export type EtlRejectPage = Get<'/api/etl/runs/{run_id}/rejects'>;
+export type EtlReject = EtlRejectPage['items'][number];
+
 /** The list pages' Excel exports (POST, JSON body with the page's filters, `purpose` and `lang`; answers .xlsx). */
 export type ExportPath = '/api/users/export' | '/api/audit/export' | '/api/customers/export';
 export type ExportBody<P extends ExportPath> = PostBody<P>;

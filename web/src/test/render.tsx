@@ -7,13 +7,20 @@ import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import '../i18n';
 import { AntdBridge } from '../app/AntdBridge';
 
-export function renderWithApp(ui: ReactElement, { path = '/', routes = {} }: { path?: string; routes?: Record<string, ReactElement> } = {}) {
+export function renderWithApp(
+  ui: ReactElement,
+  {
+    path = '/',
+    routes = {},
+    initialEntry,
+  }: { path?: string; routes?: Record<string, ReactElement>; /** Location to start at when `path` has parameters. */ initialEntry?: string } = {},
+) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   const result = render(
     <AntApp>
       <AntdBridge />
       <QueryClientProvider client={qc}>
-        <MemoryRouter initialEntries={[path]}>
+        <MemoryRouter initialEntries={[initialEntry ?? path]}>
           <Routes>
             <Route path={path} element={ui} />
             {Object.entries(routes).map(([p, el]) => (

@@ -1,0 +1,236 @@
+"""Identity resolution (ETL-6) and org unification (ETL-7) after a business date is published.
+
+Every source record (CIF customers and every account, loan, card, holding and fund account) names its
+holder by ID type and number. The engine normalises the numbers over whole columns (15-digit resident
+IDs upgraded to 18, checksums were verified by the loader), then, per distinct identity, this module
+finds or creates the unified customer and links each source record to it, remembering how. A name is
+never enough to link: a new customer whose name and org match an existing customer under another ID
+goes to the review list instead. One ID under several names, and an account that now names another
+holder, are raised as data-quality issues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bankcrm.customers.models import AccountLink, Customer, CustomerType
+from bankcrm.etl.layouts import FEEDS, Feed
+from bankcrm.etl.loader import fact_table, parse_business_date
+from bankcrm.etl.models import DqIssue, DqStatus
+from bankcrm.etl.rules import RESIDENT_WEIGHTS, q
+from bankcrm.orgs.models import Org, OrgMapping
+
+SYSTEM_USER = "system"
+
+
+def holder_feeds() -> list[tuple[Feed, str]]:
+    """(feed, the column that identifies its record) for every feed naming a holder."""
+    out = []
+    for f in FEEDS:
+        names = [c.name for c in f.columns]
+        if "id_no" in names and f.per_day == "snapshot":
+            out.append((f, "cust_id" if f.name == "customer" else f.key[0]))
+    return out
+
+
+def _norm_id(col: str) -> str:
+    """18-digit form of a 15-digit resident ID; upper case otherwise (SQL over whole columns)."""
+    first17 = f"(substr({col}, 1, 6) || '19' || substr({col}, 7, 9))"
+    terms = " + ".join(f"{w} * (ascii(substr({first17}, {i + 1}, 1)) - 48)" for i, w in enumerate(RESIDENT_WEIGHTS))
+    check = f"substr('10X98765432', (({terms}) % 11) + 1, 1)"
+    return f"(CASE WHEN id_type = '101' AND length({col}) = 15 THEN {first17} || {check} ELSE upper({col}) END)"
+
+
+@dataclass
+class Resolution:
+    customers_created: int = 0
+    links_created: int = 0
+    issues_raised: int = 0
+    orgs_unmapped: int = 0
+    details: dict[str, int] = field(default_factory=dict)
+
+
+def _raise(db: Session, result: Resolution, kind: str, key: str, bd: str, now: datetime, **kw: object) -> None:
+    exists = db.scalar(
+        select(DqIssue.id).where(DqIssue.kind == kind, DqIssue.key == key, DqIssue.status == DqStatus.open)
+    )
+    if exists is None:
+        db.add(DqIssue(kind=kind, key=key, business_date=bd, created_at=now, detail=kw.pop("detail", {}), **kw))
+        result.issues_raised += 1
+
+
+def unify_orgs(db: Session, wh: duckdb.DuckDBPyConnection, bd: str, now: datetime, result: Resolution) -> None:
+    """Map every source org code seen on the date onto the tree: the same code maps by itself,
+    others wait for staff and are reported."""
+    d = parse_business_date(bd)
+    seen: dict[tuple[str, str], str | None] = {}
+    for f in FEEDS:
+        if f.name == "org":
+            rows = wh.execute(f"SELECT org_code, org_name FROM {fact_table(f)} WHERE business_date = $d", {"d": d})
+            for code, name in rows.fetchall():
+                seen[(f.system, code)] = name
+        elif "org_code" in [c.name for c in f.columns] and f.per_day == "snapshot":
+            rows = wh.execute(f"SELECT DISTINCT org_code FROM {fact_table(f)} WHERE business_date = $d", {"d": d})
+            for (code,) in rows.fetchall():
+                seen.setdefault((f.system, code), None)
+    by_code = {o.code: o.id for o in db.scalars(select(Org))}
+    known = {(m.system, m.src_code): m for m in db.scalars(select(OrgMapping))}
+    for (system, code), name in seen.items():
+        m = known.get((system, code))
+        if m is None:
+            org_id = by_code.get(code)
+            m = OrgMapping(
+                system=system,
+                src_code=code,
+                src_name=name,
+                org_id=org_id,
+                method="same_code" if org_id else None,
+                updated_at=now,
+            )
+            db.add(m)
+            known[(system, code)] = m
+        if m.org_id is None:
+            result.orgs_unmapped += 1
+            _raise(
+                db,
+                result,
+                "unmapped_org",
+                f"{system}:{code}",
+                bd,
+                now,
+                system=system,
+                ref=code,
+                detail={"src_name": name},
+            )
+    db.flush()
+
+
+def resolve(db: Session, wh: duckdb.DuckDBPyConnection, business_date: str, *, now: datetime) -> Resolution:
+    result = Resolution()
+    bd = business_date
+    d = parse_business_date(bd)
+    unify_orgs(db, wh, bd, now, result)
+    parts = []
+    for f, ref in holder_feeds():
+        name = "name" if f.name == "customer" else "cust_name"
+        parts.append(
+            f"SELECT '{f.system}' AS system, {q(ref)} AS ref, id_type, id_no, {_norm_id('id_no')} AS norm_id, "
+            f"{q(name)} AS name, org_code, {1 if f.system == 'cif' else 0} AS from_cif "
+            f"FROM {fact_table(f)} WHERE business_date = $d"
+        )
+    wh.execute(f"CREATE OR REPLACE TEMP TABLE holders AS {' UNION ALL '.join(parts)}", {"d": d})
+    identities = wh.execute(
+        """SELECT id_type, norm_id,
+                  arg_max(name, from_cif * 1000000 + 1) AS name,
+                  arg_max(system, from_cif) AS system,
+                  arg_max(org_code, from_cif) AS org_code,
+                  list(DISTINCT trim(name)) AS names
+           FROM holders GROUP BY id_type, norm_id"""
+    ).fetchall()
+    links = wh.execute(
+        "SELECT DISTINCT system, ref, id_type, norm_id, id_no <> norm_id AS upgraded FROM holders"
+    ).fetchall()
+
+    mapping = {(m.system, m.src_code): m.org_id for m in db.scalars(select(OrgMapping))}
+    root = db.scalar(select(Org.id).where(Org.parent_id.is_(None)))
+    existing = {(c.id_type, c.id_no): c.id for c in db.scalars(select(Customer))}
+    # (name, org) -> the first customer known under it: an existing id, or the key of one created now.
+    names_in_org: dict[tuple[str, int], int | tuple[str, str]] = {
+        (c.name, c.org_id): c.id for c in db.scalars(select(Customer))
+    }
+    reviews: list[tuple[tuple[str, str], int | tuple[str, str]]] = []
+    next_no = (db.scalar(select(func.count()).select_from(Customer)) or 0) + 1
+    new_rows: list[Customer] = []
+    for id_type, norm_id, name, system, org_code, names in identities:
+        org_id = mapping.get((system, org_code)) or root
+        if len(names) > 1:
+            _raise(
+                db,
+                result,
+                "id_name_conflict",
+                f"{id_type}:{norm_id}",
+                bd,
+                now,
+                id_type=id_type,
+                id_no=norm_id,
+                customer_id=existing.get((id_type, norm_id)),
+                detail={"names": sorted(names)},
+            )
+        if (id_type, norm_id) in existing:
+            continue
+        if org_id is None:
+            continue  # no org tree at all: nothing can be placed (set-up incomplete)
+        c = Customer(
+            customer_no=f"C{next_no:011d}",
+            type=CustomerType.corporate if id_type >= "200" else CustomerType.personal,
+            name=name.strip(),
+            id_type=id_type,
+            id_no=norm_id,
+            org_id=org_id,
+            source=system,
+            created_at=now,
+            updated_at=now,
+        )
+        next_no += 1
+        new_rows.append(c)
+        twin = names_in_org.setdefault((c.name, org_id), (id_type, norm_id))
+        if twin != (id_type, norm_id):
+            reviews.append(((id_type, norm_id), twin))
+    db.add_all(new_rows)
+    db.flush()
+    for c in new_rows:
+        existing[(c.id_type, c.id_no)] = c.id
+    for (id_type, norm_id), twin in reviews:
+        twin_id = twin if isinstance(twin, int) else existing[twin]
+        _raise(
+            db,
+            result,
+            "name_match_review",
+            f"{id_type}:{norm_id}",
+            bd,
+            now,
+            id_type=id_type,
+            id_no=norm_id,
+            customer_id=existing[(id_type, norm_id)],
+            detail={"same_name_customer_id": twin_id},
+        )
+    result.customers_created = len(new_rows)
+
+    linked = {(lk.system, lk.account_no): lk.customer_id for lk in db.scalars(select(AccountLink))}
+    for system, ref, id_type, norm_id, upgraded in links:
+        cid = existing.get((id_type, norm_id))
+        if cid is None:
+            continue
+        old = linked.get((system, ref))
+        if old is None:
+            method = "id_upgraded" if upgraded else ("uscc" if id_type == "201" else "id")
+            db.add(
+                AccountLink(
+                    system=system, account_no=ref, customer_id=cid, method=method, linked_at=now, linked_by=SYSTEM_USER
+                )
+            )
+            linked[(system, ref)] = cid
+            result.links_created += 1
+        elif old != cid:
+            _raise(
+                db,
+                result,
+                "link_changed",
+                f"{system}:{ref}",
+                bd,
+                now,
+                system=system,
+                ref=ref,
+                id_type=id_type,
+                id_no=norm_id,
+                customer_id=old,
+                detail={"now_names_customer_id": cid},
+            )
+    db.flush()
+    wh.execute("DROP TABLE IF EXISTS holders")
+    return result

@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { meQueryKey } from '../../auth/api/me';
+import { renderWithApp, stubFetch } from '../../../test/render';
+import { RunDetailPage } from './RunDetailPage';
+
+// The chart needs a canvas, which jsdom lacks; its option is covered by feedBars in runs.test.ts.
+vi.mock('../../../components/EChart', () => ({ EChart: () => null }));
+
+const me = (permissions: string[]) => ({
+  id: 1,
+  username: 'dataadmin',
+  display_name: '数据管理员',
+  org_id: 1,
+  org_name: '总行',
+  roles: [],
+  permissions,
+  data_scope: 'all',
+  must_change_password: false,
+  csrf_token: 'csrf-1',
+});
+
+const run = {
+  id: 7,
+  business_date: '20240131',
+  status: 'failed',
+  message: '控制文件行数不符',
+  failed_feed: 'acct_bal',
+  actor_username: 'dataadmin',
+  started_at: '2024-02-01T01:00:00Z',
+  finished_at: '2024-02-01T01:02:05Z',
+  seconds: 125,
+  rows_received: 1234567,
+  rows_accepted: 1234560,
+  rows_rejected: 7,
+  replaced: false,
+  files: [
+    { feed: 'cust_info', file_name: 'cust_info_20240131.dat', received: 1000, accepted: 993, rejected: 7, amount_total: '0', seconds: 1.5 },
+    { feed: 'acct_bal', file_name: 'acct_bal_20240131.dat', received: 1233567, accepted: 1233567, rejected: 0, amount_total: '1234567.891', seconds: 80 },
+  ],
+};
+
+const rejects = {
+  items: [{ file_name: 'cust_info_20240131.dat', line_no: 12, raw: '<b>x</b>|11010*********1234|138****0000', reason: '证件号校验失败' }],
+  total: 1,
+};
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+function stub(permissions: string[]) {
+  const s = stubFetch({
+    'GET /api/auth/me': { status: 200, body: me(permissions) },
+    'GET /api/etl/runs/7': { status: 200, body: run },
+    'GET /api/etl/runs/7/rejects': { status: 200, body: rejects },
+  });
+  vi.stubGlobal('fetch', s.fn);
+  return s;
+}
+
+describe('RunDetailPage', () => {
+  it('shows the failure, the files and the rejects of a file as text', async () => {
+    const { seen } = stub(['etl.view', 'etl.rejects']);
+    renderWithApp(<RunDetailPage />, { path: '/etl/runs/:id', initialEntry: '/etl/runs/7' });
+
+    const detail = await screen.findByTestId('etl-run-detail');
+    expect(within(detail).getByTestId('etl-run-status-7')).toHaveTextContent('失败');
+    expect(screen.getByTestId('etl-run-failed')).toHaveTextContent('acct_bal');
+    expect(screen.getByTestId('etl-run-failed')).toHaveTextContent('控制文件行数不符');
+    const files = screen.getByTestId('etl-files-table');
+    expect(files).toHaveTextContent('1,233,567');
+    expect(files).toHaveTextContent('1,234,567.89');
+
+    expect(screen.queryByTestId('etl-rejects-acct_bal')).toBeNull();
+    fireEvent.click(await screen.findByTestId('etl-rejects-cust_info'));
+    const table = await screen.findByTestId('etl-rejects-table');
+    expect(await within(table).findByText('<b>x</b>|11010*********1234|138****0000')).toBeInTheDocument();
+    expect(table.querySelector('b')).toBeNull();
+    const url = new URL(seen.find((r) => r.url.includes('/rejects'))?.url ?? '');
+    expect(url.searchParams.get('feed')).toBe('cust_info');
+  });
+
+  it('offers no rejects without etl.rejects', async () => {
+    stub(['etl.view']);
+    const { queryClient } = renderWithApp(<RunDetailPage />, { path: '/etl/runs/:id', initialEntry: '/etl/runs/7' });
+    expect(await screen.findByTestId('etl-files-table')).toHaveTextContent('cust_info_20240131.dat');
+    await waitFor(() => expect(queryClient.getQueryData(meQueryKey)).toBeTruthy());
+    expect(screen.queryByTestId('etl-rejects-cust_info')).toBeNull();
+  });
+});

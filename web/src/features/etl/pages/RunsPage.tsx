@@ -1,0 +1,108 @@
+import { Button, Tooltip, Typography } from 'antd';
+import { ReloadOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router-dom';
+import type { EtlRun, EtlRunStatus } from '../../../api/types';
+import { DataTable, usePaging } from '../../../components/DataTable';
+import { formatDateTime } from '../../../lib/format';
+import { useRuns } from '../api/listRuns';
+import { RunStatusTag } from '../components/RunStatusTag';
+import { anyRunning, formatBusinessDate, formatCount, formatDuration, runPath, runSeconds } from '../utils/runs';
+
+const count = (v: number) => formatCount(v);
+
+export function RunsPage() {
+  const { t } = useTranslation('etl');
+  const navigate = useNavigate();
+  const { page, pageSize, paging } = usePaging();
+  const runs = useRuns({ page, page_size: pageSize });
+  const running = anyRunning(runs.data?.items);
+
+  const columns = [
+    {
+      title: t('fields.id'),
+      dataIndex: 'id',
+      key: 'id',
+      width: 80,
+      render: (id: number) => (
+        <Link to={runPath(id)} onClick={(e) => e.stopPropagation()} data-testid={`etl-run-link-${id}`}>
+          {id}
+        </Link>
+      ),
+    },
+    {
+      title: t('fields.business_date'),
+      dataIndex: 'business_date',
+      key: 'business_date',
+      width: 120,
+      render: (v: string) => formatBusinessDate(v),
+    },
+    {
+      title: t('fields.status'),
+      dataIndex: 'status',
+      key: 'status',
+      width: 110,
+      render: (v: EtlRunStatus, r: EtlRun) => <RunStatusTag status={v} testId={`etl-run-status-${r.id}`} />,
+    },
+    { title: t('fields.rows_received'), dataIndex: 'rows_received', key: 'rows_received', align: 'right' as const, render: count },
+    { title: t('fields.rows_accepted'), dataIndex: 'rows_accepted', key: 'rows_accepted', align: 'right' as const, render: count },
+    {
+      title: t('fields.rows_rejected'),
+      dataIndex: 'rows_rejected',
+      key: 'rows_rejected',
+      align: 'right' as const,
+      render: (v: number) => (v > 0 ? <Typography.Text type="danger">{formatCount(v)}</Typography.Text> : formatCount(v)),
+    },
+    {
+      title: t('fields.seconds'),
+      key: 'seconds',
+      align: 'right' as const,
+      width: 110,
+      render: (_: unknown, r: EtlRun) => formatDuration(runSeconds(r)),
+    },
+    {
+      title: t('fields.started_at'),
+      dataIndex: 'started_at',
+      key: 'started_at',
+      width: 170,
+      render: (v: string) => formatDateTime(v),
+    },
+    { title: t('fields.actor'), dataIndex: 'actor_username', key: 'actor', width: 120 },
+    {
+      title: t('fields.message'),
+      dataIndex: 'message',
+      key: 'message',
+      width: 280,
+      ellipsis: { showTitle: false },
+      render: (v: string | null) =>
+        v ? (
+          <Tooltip placement="topLeft" title={v}>
+            <span>{v}</span>
+          </Tooltip>
+        ) : (
+          ''
+        ),
+    },
+  ];
+
+  return (
+    <DataTable<EtlRun>
+      testId="etl-runs-table"
+      rowKey="id"
+      rows={runs.data?.items}
+      // Only a first load or a page change shows the spinner; the 5 s refresh while a run runs is silent.
+      loading={runs.isPending || (runs.isFetching && runs.isPlaceholderData)}
+      columns={columns}
+      paging={paging(runs.data?.total)}
+      onRow={(r) => ({ onClick: () => navigate(runPath(r.id)), style: { cursor: 'pointer' } })}
+      toolbar={
+        <>
+          <Button icon={<ReloadOutlined />} onClick={() => void runs.refetch()} loading={runs.isRefetching} data-testid="etl-runs-refresh">
+            {t('refresh')}
+          </Button>
+          {running && <Typography.Text type="secondary">{t('autoRefresh')}</Typography.Text>}
+        </>
+      }
+    />
+  );
+}
