@@ -72,17 +72,45 @@ def _demo_banner(password: str) -> None:
 
 
 @app.command()
-def demo(serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True) -> None:
-    """Build the demo installation (org tree, users, customers) and start the server."""
+def demo(
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
+    quick: Annotated[bool, typer.Option(help="a small hand-made bank instead of the generated one")] = False,
+    customers: Annotated[int, typer.Option(min=100, max=2_000_000)] = 20_000,
+    days: Annotated[int, typer.Option(min=1, max=400)] = 90,
+) -> None:
+    """Build the demo bank and start the server: a generated bank (20,000 customers, 90 business dates)
+    loaded through the real ETL, or with --quick a small hand-made one."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from bankcrm import demo as demo_data
-    from bankcrm import migrate
+    from bankcrm import migrate, warehouse
     from bankcrm.clock import Clock
     from bankcrm.db import make_sessionmaker, session_scope
 
     engine = _engine()
     migrate.upgrade(engine)
-    with session_scope(make_sessionmaker(engine)) as db:
-        created = demo_data.build(db, now=Clock().now())
+    if quick:
+        with session_scope(make_sessionmaker(engine)) as db:
+            created = demo_data.build(db, now=Clock().now())
+    else:
+        wh = warehouse.connect()
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("demo bank", total=days)
+
+            def step(kind: str, done: int, total: int) -> None:
+                progress.update(task, description=f"demo bank: {kind}", completed=done, total=total)
+
+            created = demo_data.build_bank(
+                make_sessionmaker(engine),
+                wh,
+                get_settings().var_dir / "demo-feeds",
+                customers=customers,
+                days=days,
+                clock=Clock(),
+                on_step=step,
+            )
+        wh.close()
     console.print("demo data created" if created else "demo data already present")
     _demo_banner(demo_data.DEMO_PASSWORD)
     if serve_after:

@@ -7,19 +7,25 @@ password and skip the forced first change so that a person trying the product ca
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
+import duckdb
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bankcrm.auth import audit
 from bankcrm.auth.models import Role, User, UserStatus
 from bankcrm.auth.sessions import set_password
+from bankcrm.clock import Clock
 from bankcrm.customers.models import Customer, CustomerManager, CustomerType
+from bankcrm.etl.service import run_load
 from bankcrm.idnumbers import resident_check_digit, uscc_check_char
 from bankcrm.orgs.models import Org, OrgLevel
-from bankcrm.orgs.service import create_root
+from bankcrm.orgs.service import create_root, import_tree
+from bankcrm.synth.generate import Options, generate
 from bankcrm.system.seed import bootstrap
 
 DEMO_PASSWORD = "Demo#2026crm"
@@ -83,22 +89,7 @@ def _uscc(rng: random.Random, region: str) -> str:
     return body + uscc_check_char(body)
 
 
-def build(db: Session, *, now: datetime, password: str = DEMO_PASSWORD, customers: int = 60) -> bool:
-    """Create the demo installation; False when an org tree exists already."""
-    bootstrap(db)
-    if db.scalar(select(func.count()).select_from(Org)):
-        return False
-    orgs: dict[str, Org] = {}
-    for code, name, level, parent in ORGS:
-        if parent is None:
-            orgs[code] = create_root(db, code, name, now=now)
-            continue
-        p = orgs[parent]
-        org = Org(code=code, name=name, level=level, parent_id=p.id, path="", created_at=now)
-        db.add(org)
-        db.flush()
-        org.path = f"{p.path}{org.id}/"
-        orgs[code] = org
+def _create_users(db: Session, orgs: dict[str, Org], *, now: datetime, password: str) -> dict[str, User]:
     roles = {r.code: r for r in db.scalars(select(Role))}
     users: dict[str, User] = {}
     for u in USERS:
@@ -115,6 +106,26 @@ def build(db: Session, *, now: datetime, password: str = DEMO_PASSWORD, customer
         db.flush()
         set_password(db, user, password, now=now, must_change=False)
         users[u.username] = user
+    return users
+
+
+def build(db: Session, *, now: datetime, password: str = DEMO_PASSWORD, customers: int = 60) -> bool:
+    """Create the demo installation; False when an org tree exists already."""
+    bootstrap(db)
+    if db.scalar(select(func.count()).select_from(Org)):
+        return False
+    orgs: dict[str, Org] = {}
+    for code, name, level, parent in ORGS:
+        if parent is None:
+            orgs[code] = create_root(db, code, name, now=now)
+            continue
+        p = orgs[parent]
+        org = Org(code=code, name=name, level=level, parent_id=p.id, path="", created_at=now)
+        db.add(org)
+        db.flush()
+        org.path = f"{p.path}{org.id}/"
+        orgs[code] = org
+    users = _create_users(db, orgs, now=now, password=password)
 
     rng = random.Random(20261124)
     leaf_codes = list(REGIONS)
@@ -157,4 +168,51 @@ def build(db: Session, *, now: datetime, password: str = DEMO_PASSWORD, customer
         at=now,
         detail={"orgs": len(orgs), "users": len(users), "customers": customers},
     )
+    return True
+
+
+def build_bank(
+    factory: sessionmaker[Session],
+    wh: duckdb.DuckDBPyConnection,
+    feeds_dir: Path,
+    *,
+    customers: int,
+    days: int,
+    clock: Clock,
+    password: str = DEMO_PASSWORD,
+    on_step: Callable[[str, int, int], None] | None = None,
+) -> bool:
+    """The full demo: a generated bank (org tree, customers, accounts, ``days`` business dates of
+    feeds), loaded through the real ETL and identity resolution; demo logins on its org tree; the
+    Gulou customer manager given a book of customers. False when an org tree exists already."""
+    with factory() as db:
+        bootstrap(db)
+        db.commit()
+        if db.scalar(select(func.count()).select_from(Org)):
+            return False
+    if not (feeds_dir / "org_tree.csv").is_file():
+        if on_step:
+            on_step("generate", 0, 1)
+        generate(Options(customers=customers, days=days, seed=20261124, out=feeds_dir))
+    with factory() as db:
+        import_tree(db, feeds_dir / "org_tree.csv", now=clock.now())
+        orgs = {o.code: o for o in db.scalars(select(Org))}
+        _create_users(db, orgs, now=clock.now(), password=password)
+        audit.append(
+            db, audit.SYSTEM_ACTOR, "system.demo_build", at=clock.now(), detail={"customers": customers, "days": days}
+        )
+        db.commit()
+    dates = sorted({p.stem.rsplit("_", 1)[1] for p in feeds_dir.glob("cif_customer_*.dat")})
+    for i, d in enumerate(dates):
+        run_load(factory, wh, feeds_dir, d, actor=audit.SYSTEM_ACTOR, clock=clock)
+        if on_step:
+            on_step("load", i + 1, len(dates))
+    with factory() as db:
+        manager = db.scalars(select(User).where(User.username == "gl_manager")).one()
+        book = db.scalars(
+            select(Customer.id).where(Customer.org_id == manager.org_id).order_by(Customer.id).limit(300)
+        ).all()
+        for cid in book:
+            db.add(CustomerManager(customer_id=cid, user_id=manager.id, share=100, start_date=clock.now().date()))
+        db.commit()
     return True

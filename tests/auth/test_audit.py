@@ -100,7 +100,7 @@ def test_cli_verify(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-d
     get_settings.cache_clear()
     try:
         runner = CliRunner()
-        assert runner.invoke(cli, ["demo", "--no-serve"]).exit_code == 0
+        assert runner.invoke(cli, ["demo", "--no-serve", "--quick"]).exit_code == 0
         ok = runner.invoke(cli, ["audit", "verify"])
         assert ok.exit_code == 0 and "intact" in ok.output
         import sqlite3

@@ -120,8 +120,9 @@ def resolve(db: Session, wh: duckdb.DuckDBPyConnection, business_date: str, *, n
         name = "name" if f.name == "customer" else "cust_name"
         parts.append(
             f"SELECT '{f.system}' AS system, {q(ref)} AS ref, id_type, id_no, {_norm_id('id_no')} AS norm_id, "
-            f"{q(name)} AS name, org_code, {1 if f.system == 'cif' else 0} AS from_cif "
-            f"FROM {fact_table(f)} WHERE business_date = $d"
+            f"{q(name)} AS name, org_code, {1 if f.system == 'cif' else 0} AS from_cif, "
+            + ("phone, address " if f.system == "cif" else "NULL AS phone, NULL AS address ")
+            + f"FROM {fact_table(f)} WHERE business_date = $d"
         )
     wh.execute(f"CREATE OR REPLACE TEMP TABLE holders AS {' UNION ALL '.join(parts)}", {"d": d})
     identities = wh.execute(
@@ -129,7 +130,8 @@ def resolve(db: Session, wh: duckdb.DuckDBPyConnection, business_date: str, *, n
                   arg_max(name, from_cif * 1000000 + 1) AS name,
                   arg_max(system, from_cif) AS system,
                   arg_max(org_code, from_cif) AS org_code,
-                  list(DISTINCT trim(name)) AS names
+                  list(DISTINCT trim(name)) AS names,
+                  max(phone) AS phone, max(address) AS address
            FROM holders GROUP BY id_type, norm_id"""
     ).fetchall()
     links = wh.execute(
@@ -138,15 +140,16 @@ def resolve(db: Session, wh: duckdb.DuckDBPyConnection, business_date: str, *, n
 
     mapping = {(m.system, m.src_code): m.org_id for m in db.scalars(select(OrgMapping))}
     root = db.scalar(select(Org.id).where(Org.parent_id.is_(None)))
-    existing = {(c.id_type, c.id_no): c.id for c in db.scalars(select(Customer))}
+    # Plain tuples, not ORM objects: these maps cover every customer and link of the bank.
+    existing = {(t, n): i for t, n, i in db.execute(select(Customer.id_type, Customer.id_no, Customer.id))}
     # (name, org) -> the first customer known under it: an existing id, or the key of one created now.
     names_in_org: dict[tuple[str, int], int | tuple[str, str]] = {
-        (c.name, c.org_id): c.id for c in db.scalars(select(Customer))
+        (n, o): i for n, o, i in db.execute(select(Customer.name, Customer.org_id, Customer.id))
     }
     reviews: list[tuple[tuple[str, str], int | tuple[str, str]]] = []
     next_no = (db.scalar(select(func.count()).select_from(Customer)) or 0) + 1
     new_rows: list[Customer] = []
-    for id_type, norm_id, name, system, org_code, names in identities:
+    for id_type, norm_id, name, system, org_code, names, phone, address in identities:
         org_id = mapping.get((system, org_code)) or root
         if len(names) > 1:
             _raise(
@@ -171,6 +174,8 @@ def resolve(db: Session, wh: duckdb.DuckDBPyConnection, business_date: str, *, n
             name=name.strip(),
             id_type=id_type,
             id_no=norm_id,
+            phone=phone,
+            address=address,
             org_id=org_id,
             source=system,
             created_at=now,
@@ -201,7 +206,9 @@ def resolve(db: Session, wh: duckdb.DuckDBPyConnection, business_date: str, *, n
         )
     result.customers_created = len(new_rows)
 
-    linked = {(lk.system, lk.account_no): lk.customer_id for lk in db.scalars(select(AccountLink))}
+    linked = {
+        (s, a): c for s, a, c in db.execute(select(AccountLink.system, AccountLink.account_no, AccountLink.customer_id))
+    }
     for system, ref, id_type, norm_id, upgraded in links:
         cid = existing.get((id_type, norm_id))
         if cid is None:

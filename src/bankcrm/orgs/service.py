@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, func, select, update
@@ -201,3 +203,37 @@ def close(db: Session, p: Principal, org_id: int, *, now: datetime) -> Org:
 def history(db: Session, p: Principal, org_id: int) -> list[OrgHistory]:
     org = get_org_in_scope(db, p, org_id)
     return list(db.scalars(select(OrgHistory).where(OrgHistory.org_id == org.id).order_by(OrgHistory.id.desc())))
+
+
+def import_tree(db: Session, path: Path, *, now: datetime) -> int:
+    """Create the orgs of a tree file (``code,name,level,parent_code``, UTF-8, parents first) that do
+    not exist yet; existing codes are left as they are. Returns how many were created."""
+    by_code = {o.code: o for o in db.scalars(select(Org))}
+    created = 0
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            code, parent_code = row["code"].strip(), (row.get("parent_code") or "").strip()
+            if code in by_code:
+                continue
+            if not parent_code:
+                by_code[code] = create_root(db, code, row["name"].strip(), now=now)
+                created += 1
+                continue
+            parent = by_code.get(parent_code)
+            if parent is None:
+                raise BadRequest(f"机构 {code} 的上级 {parent_code} 不存在 / parent {parent_code} of {code} is unknown")
+            org = Org(
+                code=code,
+                name=row["name"].strip(),
+                level=OrgLevel(row["level"]),
+                parent_id=parent.id,
+                path="",
+                created_at=now,
+            )
+            db.add(org)
+            db.flush()
+            org.path = f"{parent.path}{org.id}/"
+            by_code[code] = org
+            created += 1
+    db.flush()
+    return created
