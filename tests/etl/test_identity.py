@@ -117,3 +117,41 @@ def test_an_account_that_changes_holder_is_raised(
     )
     r = resolve(db, wh, "20260106", now=clock.now())
     assert ("link_changed", "sav:622200000001") in _issues(db) and r.links_created == 0
+
+
+def test_data_quality_work_list_through_the_api(
+    wh: duckdb.DuckDBPyConnection, tmp_path: Path, db: Session, bank: Bank, clock: FrozenClock, client
+) -> None:  # type: ignore[no-untyped-def]
+    from ..builders import login, make_user, role
+
+    a = cif_row(1, name="李娜")
+    _load(
+        wh,
+        tmp_path / "a",
+        cif=[a, cif_row(2, org_code="K999")],
+        sav=[sav_row(1, id_no=a["id_no"], cust_name="李娜娜")],
+        crd=[crd_row(1)],
+    )
+    resolve(db, wh, DATE, now=clock.now())
+    make_user(db, org=bank.head, roles=[role(db, "data_admin")], username="dq_admin", now=clock.now())
+    db.commit()
+    login(client, "dq_admin")
+    issues = client.get("/api/etl/dq/issues", params={"status": "open"}).json()
+    conflict = next(i for i in issues["items"] if i["kind"] == "id_name_conflict")
+    assert "*" in conflict["id_no"] and conflict["detail"]["names"] == ["李娜", "李娜娜"]  # masked ID
+    r = client.post(f"/api/etl/dq/issues/{conflict['id']}/close", json={"status": "resolved", "note": "核实为同一人"})
+    assert r.status_code == 200 and r.json()["resolved_by"] == "dq_admin"
+    assert (
+        client.post(
+            f"/api/etl/dq/issues/{conflict['id']}/close", json={"status": "resolved", "note": "again"}
+        ).status_code
+        == 400
+    )
+    unmapped = client.get("/api/etl/org-mappings", params={"unmapped_only": True}).json()["items"]
+    assert ("cif", "K999") in {(m["system"], m["src_code"]) for m in unmapped}
+    r = client.put("/api/etl/org-mappings/cif/K999", json={"org_id": bank.nj_sub.id})
+    assert r.status_code == 200 and r.json()["method"] == "manual"
+    left = client.get("/api/etl/dq/issues", params={"kind": "unmapped_org", "status": "open"}).json()["items"]
+    assert "cif:K999" not in {i["ref"] and f"{i['system']}:{i['ref']}" for i in left}
+    login(client, "nj_president")
+    assert client.get("/api/etl/dq/issues").status_code == 403

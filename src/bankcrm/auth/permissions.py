@@ -27,6 +27,8 @@ CATALOG: tuple[Permission, ...] = (
     Permission("etl.view", "etl", "查看数据加载任务", "View load runs"),
     Permission("etl.rejects", "etl", "查看拒绝记录", "View rejected rows"),
     Permission("etl.run", "etl", "发起数据加载", "Start a load"),
+    Permission("dq.view", "etl", "查看数据质量问题", "View data-quality issues"),
+    Permission("dq.edit", "etl", "处理数据质量问题、维护机构映射", "Repair data quality, map org codes"),
     Permission("org.view", "system", "查看机构", "View orgs"),
     Permission("org.create", "system", "新建机构", "Create org"),
     Permission("org.edit", "system", "机构更名", "Rename org"),
@@ -124,7 +126,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "数据管理员",
         "Data administrator",
         DataScope.all,
-        _VIEW_BASICS | {"etl.view", "etl.rejects", "etl.run"},
+        _VIEW_BASICS | {"etl.view", "etl.rejects", "etl.run", "dq.view", "dq.edit"},
     ),
     BuiltinRole(
         "auditor",

@@ -11,12 +11,22 @@ from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth import audit
 from bankcrm.auth.principal import Principal
 from bankcrm.errors import BadRequest, Conflict, NotFound
-from bankcrm.etl import service
+from bankcrm.etl import dq, service
 from bankcrm.etl.layouts import BY_CODE
-from bankcrm.etl.models import EtlRun, EtlRunFile, RunStatus
-from bankcrm.etl.schemas import RejectOut, RunDetailOut, RunFileOut, RunOut, StartLoadIn
+from bankcrm.etl.models import DqStatus, EtlRun, EtlRunFile, RunStatus
+from bankcrm.etl.schemas import (
+    DqCloseIn,
+    DqIssueOut,
+    OrgMappingIn,
+    OrgMappingOut,
+    RejectOut,
+    RunDetailOut,
+    RunFileOut,
+    RunOut,
+    StartLoadIn,
+)
 from bankcrm.logging import redact_text
-from bankcrm.schemas import IdPath, Page, PageNo, PageSize
+from bankcrm.schemas import IdPath, KeyPath, Page, PageNo, PageSize
 
 router = APIRouter(prefix="/api/etl", tags=["etl"])
 
@@ -116,3 +126,49 @@ def list_rejects(
         for r in rows
     ]
     return Page[RejectOut](items=items, total=int(total))
+
+
+@router.get("/dq/issues", operation_id="etl-dq_issues")
+def list_dq_issues(
+    db: DbSession,
+    p: Annotated[Principal, requires("dq.view")],
+    kind: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$")] = None,
+    status: DqStatus | None = None,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
+) -> Page[DqIssueOut]:
+    rows, total = dq.list_issues(db, kind=kind, status=status, page=page, page_size=page_size)
+    return Page[DqIssueOut](items=[DqIssueOut.model_validate(r) for r in rows], total=total)
+
+
+@router.post("/dq/issues/{issue_id}/close", operation_id="etl-dq_close")
+def close_dq_issue(
+    issue_id: IdPath, body: DqCloseIn, db: DbSession, p: Annotated[Principal, requires("dq.edit")], now: Now
+) -> DqIssueOut:
+    if body.status == DqStatus.open:
+        raise BadRequest("请选择已解决或忽略 / choose resolved or dismissed", code="invalid_status")
+    return DqIssueOut.model_validate(dq.close_issue(db, p, issue_id, body.status, body.note, now=now))
+
+
+@router.get("/org-mappings", operation_id="etl-org_mappings")
+def list_org_mappings(
+    db: DbSession,
+    p: Annotated[Principal, requires("dq.view")],
+    unmapped_only: bool = False,
+    page: PageNo = 1,
+    page_size: PageSize = 50,
+) -> Page[OrgMappingOut]:
+    rows, total = dq.list_mappings(db, unmapped_only=unmapped_only, page=page, page_size=page_size)
+    return Page[OrgMappingOut](items=[OrgMappingOut.model_validate(r) for r in rows], total=total)
+
+
+@router.put("/org-mappings/{system}/{src_code}", operation_id="etl-map_org")
+def map_org(
+    system: KeyPath,
+    src_code: KeyPath,
+    body: OrgMappingIn,
+    db: DbSession,
+    p: Annotated[Principal, requires("dq.edit")],
+    now: Now,
+) -> OrgMappingOut:
+    return OrgMappingOut.model_validate(dq.map_org(db, p, system, src_code, body.org_id, now=now))

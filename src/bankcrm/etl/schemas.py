@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
-from bankcrm.etl.models import RunStatus
-from bankcrm.schemas import In, Out, UtcDateTime
+from bankcrm.auth.masking import IdNumber
+from bankcrm.etl.models import DqStatus, RunStatus
+from bankcrm.schemas import Id, In, Out, UtcDateTime
 
 
 class RunOut(Out):
@@ -54,3 +55,38 @@ class RejectOut(Out):
 
 class StartLoadIn(In):
     business_date: Annotated[str, StringConstraints(pattern=r"^20[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$")]
+
+
+class DqIssueOut(Out):
+    id: int
+    kind: str
+    business_date: str
+    system: str | None
+    ref: str | None
+    id_type: str | None
+    id_no: IdNumber | None
+    customer_id: int | None
+    detail: dict[str, Any]
+    status: DqStatus
+    created_at: UtcDateTime
+    resolved_at: UtcDateTime | None
+    resolved_by: str | None
+    note: str | None
+
+
+class DqCloseIn(In):
+    status: DqStatus
+    note: Annotated[str, Field(min_length=2, max_length=500)]
+
+
+class OrgMappingOut(Out):
+    system: str
+    src_code: str
+    src_name: str | None
+    org_id: int | None
+    method: str | None
+    updated_at: UtcDateTime
+
+
+class OrgMappingIn(In):
+    org_id: Id

@@ -194,6 +194,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/etl/dq/issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Dq Issues */
+        get: operations["etl-dq_issues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/etl/dq/issues/{issue_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close Dq Issue */
+        post: operations["etl-dq_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/etl/org-mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Org Mappings */
+        get: operations["etl-org_mappings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/etl/org-mappings/{system}/{src_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Map Org */
+        put: operations["etl-map_org"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/etl/runs": {
         parameters: {
             query?: never;
@@ -843,6 +911,52 @@ export interface components {
          * @enum {string}
          */
         DataScope: "own" | "org" | "subtree" | "all";
+        /** DqCloseIn */
+        DqCloseIn: {
+            /** Note */
+            note: string;
+            status: components["schemas"]["DqStatus"];
+        };
+        /** DqIssueOut */
+        DqIssueOut: {
+            /** Business Date */
+            business_date: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Customer Id */
+            customer_id: number | null;
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Id No */
+            id_no: string | null;
+            /** Id Type */
+            id_type: string | null;
+            /** Kind */
+            kind: string;
+            /** Note */
+            note: string | null;
+            /** Ref */
+            ref: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Resolved By */
+            resolved_by: string | null;
+            status: components["schemas"]["DqStatus"];
+            /** System */
+            system: string | null;
+        };
+        /**
+         * DqStatus
+         * @enum {string}
+         */
+        DqStatus: "open" | "resolved" | "dismissed";
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -918,6 +1032,29 @@ export interface components {
          * @enum {string}
          */
         OrgLevel: "head" | "province" | "city" | "sub_branch" | "outlet";
+        /** OrgMappingIn */
+        OrgMappingIn: {
+            /** Org Id */
+            org_id: number;
+        };
+        /** OrgMappingOut */
+        OrgMappingOut: {
+            /** Method */
+            method: string | null;
+            /** Org Id */
+            org_id: number | null;
+            /** Src Code */
+            src_code: string;
+            /** Src Name */
+            src_name: string | null;
+            /** System */
+            system: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** OrgMergeIn */
         OrgMergeIn: {
             /** Into Org Id */
@@ -988,6 +1125,20 @@ export interface components {
         Page_CustomerOut_: {
             /** Items */
             items: components["schemas"]["CustomerOut"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[DqIssueOut] */
+        Page_DqIssueOut_: {
+            /** Items */
+            items: components["schemas"]["DqIssueOut"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[OrgMappingOut] */
+        Page_OrgMappingOut_: {
+            /** Items */
+            items: components["schemas"]["OrgMappingOut"][];
             /** Total */
             total: number;
         };
@@ -1655,6 +1806,144 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RevealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "etl-dq_issues": {
+        parameters: {
+            query?: {
+                kind?: string | null;
+                status?: components["schemas"]["DqStatus"] | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DqIssueOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "etl-dq_close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                issue_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DqCloseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DqIssueOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "etl-org_mappings": {
+        parameters: {
+            query?: {
+                unmapped_only?: boolean;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OrgMappingOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "etl-map_org": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                system: string;
+                src_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgMappingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgMappingOut"];
                 };
             };
             /** @description Validation Error */
