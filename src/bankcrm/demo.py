@@ -64,6 +64,7 @@ USERS: list[DemoUser] = [
     DemoUser("gl_manager", "鼓楼支行客户经理李娜", "320106", "customer_manager"),
     DemoUser("gl_lobby", "鼓楼支行大堂经理", "320106", "lobby_manager"),
     DemoUser("analyst", "数据分析员", "320000", "analyst"),
+    DemoUser("dataops", "数据管理员", "000000", "data_admin"),
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"

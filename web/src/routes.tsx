@@ -16,6 +16,7 @@ import {
   CloudUploadOutlined,
   DatabaseOutlined,
   IdcardOutlined,
+  FileSearchOutlined,
 } from '@ant-design/icons';
 import type { MenuGroupLike, MenuRouteLike } from './lib/menu';
 
@@ -73,6 +74,15 @@ export const appRoutes: AppRoute[] = [
     group: 'etl',
     hideInMenu: true,
     component: page(() => import('./features/etl/pages/RunDetailPage'), 'RunDetailPage'),
+  },
+  {
+    key: 'etlQuality',
+    path: '/etl/quality',
+    labelKey: 'etlQuality',
+    icon: <FileSearchOutlined />,
+    permission: 'dq.view',
+    group: 'etl',
+    component: page(() => import('./features/etl/pages/DataQualityPage'), 'DataQualityPage'),
   },
   {
     key: 'orgs',

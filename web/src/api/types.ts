@@ -5,8 +5,9 @@
 import type { paths } from './schema';
 
 type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+// 202: a job the server accepted and started (e.g. a load run), answered with what it started.
 type OkOf<Op> = Op extends { responses: infer R }
-  ? JsonOf<R[Extract<keyof R, 200 | 201 | '200' | '201'>]>
+  ? JsonOf<R[Extract<keyof R, 200 | 201 | 202 | '200' | '201' | '202'>]>
   : never;
 type BodyOf<Op> = Op extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
 
@@ -63,6 +64,15 @@ export type EtlRunDetail = Get<'/api/etl/runs/{run_id}'>;
 export type EtlRunFile = EtlRunDetail['files'][number];
 export type EtlRejectPage = Get<'/api/etl/runs/{run_id}/rejects'>;
 export type EtlReject = EtlRejectPage['items'][number];
+export type EtlStartBody = PostBody<'/api/etl/runs'>;
+export type EtlStarted = Post<'/api/etl/runs'>;
+
+export type DqIssuePage = Get<'/api/etl/dq/issues'>;
+export type DqIssue = DqIssuePage['items'][number];
+export type DqStatus = DqIssue['status'];
+export type DqCloseBody = PostBody<'/api/etl/dq/issues/{issue_id}/close'>;
+export type OrgMappingPage = Get<'/api/etl/org-mappings'>;
+export type OrgMapping = OrgMappingPage['items'][number];
 
 /** The list pages' Excel exports (POST, JSON body with the page's filters, `purpose` and `lang`; answers .xlsx). */
 export type ExportPath = '/api/users/export' | '/api/audit/export' | '/api/customers/export';

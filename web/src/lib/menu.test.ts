@@ -51,7 +51,7 @@ describe('visibleMenu', () => {
     const all = appRoutes.flatMap((r) => (r.permission ? [r.permission] : []));
     const full = visibleMenu(appRoutes, all, menuGroups);
     expect(full.map((m) => m.key)).toEqual(['home', 'customers', 'etl', 'system']);
-    expect(full[2]?.children?.map((c) => c.key)).toEqual(['etlRuns']);
+    expect(full[2]?.children?.map((c) => c.key)).toEqual(['etlRuns', 'etlQuality']);
     expect(full[3]?.children).toHaveLength(6);
   });
 
@@ -64,6 +64,21 @@ describe('visibleMenu', () => {
       expect(menu.map((m) => m.key)).not.toContain('etl');
       expect(menu.flatMap((m) => m.children ?? [m]).map((m) => m.key)).not.toContain('etlRuns');
     }
+  });
+
+  it('shows the data quality entry (in the data loading group) only with dq.view', () => {
+    const quality = { key: 'etlQuality', labelKey: 'etlQuality', path: '/etl/quality' };
+    expect(visibleMenu(appRoutes, ['dq.view'], menuGroups)).toEqual([
+      { key: 'home', labelKey: 'home', path: '/' },
+      { key: 'etl', labelKey: 'group.etl', children: [quality] },
+    ]);
+    const both = visibleMenu(appRoutes, ['etl.view', 'dq.view'], menuGroups).find((m) => m.key === 'etl');
+    expect(both?.children?.map((c) => c.key)).toEqual(['etlRuns', 'etlQuality']);
+    for (const perms of [[], ['etl.view'], ['dq.edit'], ['etl.run', 'customer.view']]) {
+      const menu = visibleMenu(appRoutes, perms, menuGroups);
+      expect(menu.flatMap((m) => m.children ?? [m]).map((m) => m.key)).not.toContain('etlQuality');
+    }
+    expect(selectedKey(appRoutes, '/etl/quality')).toBe('etlQuality');
   });
 
   it('keeps load runs selected on a run detail page', () => {

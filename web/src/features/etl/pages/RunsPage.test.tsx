@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { meQueryKey } from '../../auth/api/me';
 import { renderWithApp, stubFetch } from '../../../test/render';
 import { RunsPage } from './RunsPage';
 
@@ -42,5 +43,84 @@ describe('RunsPage', () => {
 
     fireEvent.click(screen.getByTestId('etl-run-link-3'));
     expect(await screen.findByTestId('detail-route')).toBeInTheDocument();
+  });
+});
+
+const me = (permissions: string[]) => ({
+  id: 1,
+  username: 'dataadmin',
+  display_name: '数据管理员',
+  org_id: 1,
+  org_name: '总行',
+  roles: [],
+  permissions,
+  data_scope: 'all',
+  must_change_password: false,
+  csrf_token: 'csrf-1',
+});
+
+describe('RunsPage start a load', () => {
+  it('hides the button without etl.run', async () => {
+    vi.stubGlobal(
+      'fetch',
+      stubFetch({
+        'GET /api/auth/me': { status: 200, body: me(['etl.view']) },
+        'GET /api/etl/runs': { status: 200, body: runs },
+      }).fn,
+    );
+    renderWithApp(<RunsPage />, { path: '/etl/runs' });
+    const table = await screen.findByTestId('etl-runs-table');
+    await within(table).findByText('2024-02-02');
+    expect(screen.queryByTestId('etl-start')).toBeNull();
+  });
+
+  it('posts the business date with the CSRF header and shows a refusal inline', async () => {
+    const { fn, seen } = stubFetch({
+      'GET /api/auth/me': { status: 200, body: me(['etl.view', 'etl.run']) },
+      'GET /api/etl/runs': { status: 200, body: runs },
+      'POST /api/etl/runs': { status: 400, body: { code: 'no_files', message: '收件目录中没有 20240131 的文件夹' } },
+    });
+    vi.stubGlobal('fetch', fn);
+    const { queryClient } = renderWithApp(<RunsPage />, { path: '/etl/runs' });
+    // The client sends the token it got from /api/auth/me.
+    await waitFor(() => expect(queryClient.getQueryData(meQueryKey)).toBeTruthy());
+
+    fireEvent.click(await screen.findByTestId('etl-start'));
+    const modal = await screen.findByTestId('etl-start-modal');
+    expect(modal).toHaveTextContent('收件目录');
+
+    const input = within(modal).getByRole('textbox');
+    fireEvent.mouseDown(input);
+    fireEvent.change(input, { target: { value: '2024-01-31' } });
+    fireEvent.keyDown(input, { key: 'Enter', code: 'Enter' });
+    await waitFor(() => expect(modal).toHaveTextContent('20240131'));
+
+    fireEvent.click(screen.getByTestId('etl-start-submit'));
+    expect(await screen.findByTestId('etl-start-error')).toHaveTextContent('收件目录中没有 20240131 的文件夹');
+    const post = seen.find((r) => r.method === 'POST');
+    expect(post?.headers.get('X-CSRF-Token')).toBe('csrf-1');
+    expect(await post?.clone().json()).toEqual({ business_date: '20240131' });
+    // Refused: the modal stays open for another date.
+    expect(screen.getByTestId('etl-start-modal')).toBeInTheDocument();
+  });
+
+  it('closes and asks for the list again when the server accepts (202)', async () => {
+    const started = { ...base, id: 9, business_date: '20240203', status: 'running', finished_at: null, seconds: null };
+    const { fn, seen } = stubFetch({
+      'GET /api/auth/me': { status: 200, body: me(['etl.view', 'etl.run']) },
+      'GET /api/etl/runs': { status: 200, body: runs },
+      'POST /api/etl/runs': { status: 202, body: started },
+    });
+    vi.stubGlobal('fetch', fn);
+    renderWithApp(<RunsPage />, { path: '/etl/runs' });
+    fireEvent.click(await screen.findByTestId('etl-start'));
+    await screen.findByTestId('etl-start-modal');
+    const listsBefore = seen.filter((r) => r.method === 'GET' && r.url.includes('/api/etl/runs')).length;
+    fireEvent.click(screen.getByTestId('etl-start-submit'));
+    await waitFor(() => expect(screen.queryByTestId('etl-start-modal')).toBeNull());
+    await waitFor(() =>
+      expect(seen.filter((r) => r.method === 'GET' && r.url.includes('/api/etl/runs')).length).toBeGreaterThan(listsBefore),
+    );
+    expect(screen.queryByTestId('etl-start-error')).toBeNull();
   });
 });

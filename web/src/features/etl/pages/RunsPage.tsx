@@ -1,12 +1,15 @@
+import { useState } from 'react';
 import { Button, Tooltip, Typography } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
+import { PlayCircleOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import type { EtlRun, EtlRunStatus } from '../../../api/types';
 import { DataTable, usePaging } from '../../../components/DataTable';
 import { formatDateTime } from '../../../lib/format';
+import { useCan } from '../../auth/api/me';
 import { useRuns } from '../api/listRuns';
 import { RunStatusTag } from '../components/RunStatusTag';
+import { StartLoadModal } from '../components/StartLoadModal';
 import { anyRunning, formatBusinessDate, formatCount, formatDuration, runPath, runSeconds } from '../utils/runs';
 
 const count = (v: number) => formatCount(v);
@@ -17,6 +20,8 @@ export function RunsPage() {
   const { page, pageSize, paging } = usePaging();
   const runs = useRuns({ page, page_size: pageSize });
   const running = anyRunning(runs.data?.items);
+  const can = useCan();
+  const [starting, setStarting] = useState(false);
 
   const columns = [
     {
@@ -86,23 +91,31 @@ export function RunsPage() {
   ];
 
   return (
-    <DataTable<EtlRun>
-      testId="etl-runs-table"
-      rowKey="id"
-      rows={runs.data?.items}
-      // Only a first load or a page change shows the spinner; the 5 s refresh while a run runs is silent.
-      loading={runs.isPending || (runs.isFetching && runs.isPlaceholderData)}
-      columns={columns}
-      paging={paging(runs.data?.total)}
-      onRow={(r) => ({ onClick: () => navigate(runPath(r.id)), style: { cursor: 'pointer' } })}
-      toolbar={
-        <>
-          <Button icon={<ReloadOutlined />} onClick={() => void runs.refetch()} loading={runs.isRefetching} data-testid="etl-runs-refresh">
-            {t('refresh')}
-          </Button>
-          {running && <Typography.Text type="secondary">{t('autoRefresh')}</Typography.Text>}
-        </>
-      }
-    />
+    <>
+      <DataTable<EtlRun>
+        testId="etl-runs-table"
+        rowKey="id"
+        rows={runs.data?.items}
+        // Only a first load or a page change shows the spinner; the 5 s refresh while a run runs is silent.
+        loading={runs.isPending || (runs.isFetching && runs.isPlaceholderData)}
+        columns={columns}
+        paging={paging(runs.data?.total)}
+        onRow={(r) => ({ onClick: () => navigate(runPath(r.id)), style: { cursor: 'pointer' } })}
+        toolbar={
+          <>
+            {can('etl.run') && (
+              <Button type="primary" icon={<PlayCircleOutlined />} onClick={() => setStarting(true)} data-testid="etl-start">
+                {t('start.button')}
+              </Button>
+            )}
+            <Button icon={<ReloadOutlined />} onClick={() => void runs.refetch()} loading={runs.isRefetching} data-testid="etl-runs-refresh">
+              {t('refresh')}
+            </Button>
+            {running && <Typography.Text type="secondary">{t('autoRefresh')}</Typography.Text>}
+          </>
+        }
+      />
+      {starting && <StartLoadModal onClose={() => setStarting(false)} />}
+    </>
   );
 }
