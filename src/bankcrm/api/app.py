@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +82,15 @@ def create_app(
     jobs: Jobs | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.jobs.shutdown()  # a running load finishes (or fails and is recorded) before exit
+        app.state.close_warehouse()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="bankcrm",
         version=__version__,
         description="商业银行客户关系管理系统 API / Bank CRM API",
@@ -91,7 +101,7 @@ def create_app(
     app.state.engine = engine or make_engine(settings.resolved_database_url())
     app.state.sessionmaker = make_sessionmaker(app.state.engine)
     app.state.clock = clock or Clock()
-    app.state.warehouse = _warehouse_opener(settings)
+    app.state.warehouse, app.state.close_warehouse = _warehouse_opener(settings)
     app.state.jobs = jobs or Jobs()
     app.state.settings = settings
 
@@ -145,8 +155,8 @@ def create_app(
     return app
 
 
-def _warehouse_opener(settings: Settings) -> Any:
-    """A per-request cursor on one shared warehouse connection, opened on first use."""
+def _warehouse_opener(settings: Settings) -> tuple[Any, Any]:
+    """A per-request cursor on one shared warehouse connection, opened on first use; and its closer."""
     state: dict[str, Any] = {}
 
     def cursor() -> Any:
@@ -158,7 +168,11 @@ def _warehouse_opener(settings: Settings) -> Any:
             ensure_schema(state["con"])
         return state["con"].cursor()
 
-    return cursor
+    def close() -> None:
+        if "con" in state:
+            state.pop("con").close()
+
+    return cursor, close
 
 
 def _mount_web(app: FastAPI, dist: Path) -> None:
