@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy.orm import Session
 
 from bankcrm import demo, migrate
 from bankcrm.api.app import create_app
 from bankcrm.clock import Clock
 from bankcrm.config import Settings
+from bankcrm.synth.generate import Options, generate
 
 from ..conftest import drop_engine, new_engine
 
@@ -43,6 +44,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Assertions wait as long as actions do: a loaded CI machine must not turn slowness into failures.
+expect.set_options(timeout=15_000)
+
+INBOX_DATE = "20260105"
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not (DIST / "index.html").is_file():
@@ -52,7 +59,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Session(engine) as db:
         demo.build(db, now=Clock().now())
         db.commit()
-    app = create_app(Settings(web_dist=DIST), engine=engine)
+    var = tmp_path_factory.mktemp("var")
+    # A small generated bank's files for one business date in the inbox, for the data pages.
+    generate(Options(customers=60, days=1, seed=5, out=var / "inbox" / INBOX_DATE, start=INBOX_DATE))
+    app = create_app(Settings(web_dist=DIST, var_dir=var), engine=engine)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

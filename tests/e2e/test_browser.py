@@ -120,3 +120,38 @@ def test_customer_manager_sees_masked_fields_and_reveals_one_with_purpose(page: 
     page.get_by_test_id("reveal-purpose").fill("客户来电核实身份")
     page.get_by_test_id("reveal-submit").click()
     expect(page.get_by_test_id("reveal-value")).to_have_text(re.compile(r"^\d{17}[\dX]$"))
+
+
+def test_data_administrator_loads_a_date_and_repairs_data_quality(page: Page) -> None:
+    sign_in(page, "dataops")
+    page.get_by_test_id("menu-etlRuns").click()
+    page.get_by_test_id("etl-start").click()
+    date_input = page.locator('[data-testid="etl-start-date"] input, input[data-testid="etl-start-date"]').first
+    date_input.fill("2026-01-05")
+    date_input.press("Enter")
+    page.get_by_test_id("etl-start-submit").click()
+    table = page.get_by_test_id("etl-runs-table")
+    expect(table).to_contain_text("2026-01-05")
+    expect(table).to_contain_text("已发布", timeout=60_000)  # the list polls while the run is running
+    table.locator("tbody tr.ant-table-row").first.click()
+    expect(page.get_by_test_id("etl-run-detail")).to_be_visible()
+    files = page.get_by_test_id("etl-files-table")
+    expect(files).to_contain_text("cif_customer")
+    rejects_button = page.locator("[data-testid^=etl-rejects-]").first
+    rejects_button.click()
+    rejects = page.get_by_test_id("etl-rejects-table")
+    expect(rejects.locator("tbody tr.ant-table-row").first).to_be_visible()
+    assert not re.search(r"(?<!\d)\d{17}[\dX](?!\d)", rejects.inner_text())  # rejected lines are masked
+    page.keyboard.press("Escape")
+
+    page.get_by_test_id("menu-etlQuality").click()
+    issues = page.get_by_test_id("dq-issues-table")
+    expect(issues.locator("tbody tr.ant-table-row").first).to_be_visible()
+    page.get_by_role("tab", name=re.compile("机构映射")).click()
+    mappings = page.get_by_test_id("org-mappings-table")
+    expect(mappings).to_contain_text("K000000")  # the card system's own code for the head office
+    mappings.get_by_test_id("map-card-K000000").click()
+    page.get_by_test_id("map-org").click()
+    pick_option(page, "示范银行总行 (000000)")
+    page.locator(".ant-modal-footer .ant-btn-primary:visible").click()
+    expect(mappings).not_to_contain_text("K000000")  # mapped: no longer in the unmapped list
