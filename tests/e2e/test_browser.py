@@ -151,7 +151,10 @@ def test_data_administrator_loads_a_date_and_repairs_data_quality(page: Page) ->
     mappings = page.get_by_test_id("org-mappings-table")
     expect(mappings).to_contain_text("K000000")  # the card system's own code for the head office
     mappings.get_by_test_id("map-card-K000000").click()
-    page.get_by_test_id("map-org").click()
+    modal = page.get_by_test_id("map-modal")
+    modal.get_by_test_id("map-org").click()
     pick_option(page, "示范银行总行 (000000)")
-    page.locator(".ant-modal-footer .ant-btn-primary:visible").click()
+    expect(modal).to_contain_text("示范银行总行 (000000)")  # the choice is in the field before saving
+    page.get_by_test_id("map-submit").click()
+    expect(modal).to_be_hidden()
     expect(mappings).not_to_contain_text("K000000")  # mapped: no longer in the unmapped list

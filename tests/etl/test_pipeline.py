@@ -51,6 +51,22 @@ def test_generated_bank_loads_with_exactly_the_planted_rejects(
     }
     assert planted and rejected == planted
 
+    # The serving snapshot: latest balances and daily averages, per account and per customer.
+    acct = wh.execute(
+        """SELECT b.account_no, b.balance, b.mtd_avg,
+                  (SELECT avg(balance) FROM f_sav_account f WHERE f.account_no = b.account_no) AS expected_avg,
+                  (SELECT balance FROM f_sav_account f WHERE f.account_no = b.account_no
+                   AND f.business_date = DATE '2026-01-06') AS expected_balance
+           FROM s_account_balance b WHERE b.system = 'sav' AND b.open_on_date LIMIT 50"""
+    ).fetchall()
+    assert acct and all(bal == exp_bal and abs(avg - exp_avg) < 0.01 for _, bal, avg, exp_avg, exp_bal in acct)
+    total_deposits = wh.execute("SELECT sum(deposits) FROM s_customer_balance").fetchone()[0]
+    linked_deposits = wh.execute(
+        """SELECT sum(b.balance) FROM s_account_balance b JOIN d_account_link l USING (system, account_no)
+           WHERE b.kind = 'deposit'"""
+    ).fetchone()[0]
+    assert total_deposits == linked_deposits and total_deposits > 0
+
     customers = db.scalar(select(func.count()).select_from(Customer)) or 0
     assert 380 <= customers <= 410  # one per person; the two-format IDs join their owners
     assert db.scalar(select(func.count()).select_from(AccountLink).where(AccountLink.method == "id_upgraded"))

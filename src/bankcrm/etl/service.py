@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bankcrm.auth import audit
 from bankcrm.auth.principal import Actor
 from bankcrm.clock import Clock
+from bankcrm.etl import snapshot
 from bankcrm.etl.identity import Resolution, holder_feeds, resolve
 from bankcrm.etl.layouts import FEEDS, Feed
 from bankcrm.etl.loader import FileResult, LoadFailed, load_date
@@ -62,6 +63,9 @@ def run_load(
             with factory() as db:
                 resolution = resolve(db, wh, business_date, now=clock.now())
                 db.commit()
+                snapshot.export_links(db, wh)
+            latest = wh.execute("SELECT strftime(max(business_date), '%Y%m%d') FROM etl_published").fetchone()
+            snapshot.build(wh, latest[0] if latest and latest[0] else business_date)
     except LoadFailed as e:
         status, message, failed_feed = RunStatus.failed, e.message, e.feed
     except Exception as e:  # recorded, then re-raised: a bug must not leave a run "running" forever
