@@ -29,11 +29,13 @@ $(WEB)/node_modules/.installed: $(WEB)/package.json $(WEB)/package-lock.json
 	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# The OpenAPI document the web client's types are generated from.
+# Regenerate the committed OpenAPI document the web client's types come from (a chore after API changes;
+# the build uses the committed file, and a test fails when it no longer matches the server).
 openapi: $(VENV)/.installed
 	$(BIN)/bankcrm openapi > $(WEB)/openapi.json.tmp && mv $(WEB)/openapi.json.tmp $(WEB)/openapi.json
+	cd $(WEB) && npm run --silent gen:api
 
-web-build: $(VENV)/.installed $(WEB)/node_modules/.installed openapi
+web-build: $(VENV)/.installed $(WEB)/node_modules/.installed
 	cd $(WEB) && npm run --silent gen:api && npm run --silent build
 
 setup: $(VENV)/.installed $(WEB)/node_modules/.installed web-build
