@@ -74,7 +74,9 @@ SYSTEMS: dict[str, tuple[str, str]] = {
     "hpf": ("住房公积金系统", "Housing provident fund"),
 }
 
-ID_TYPES = ("101", "102", "103", "104", "105", "106", "107", "108", "201", "202", "203")
+PERSONAL_ID_TYPES = ("101", "102", "103", "104", "105", "106", "107", "108")
+CORPORATE_ID_TYPES = ("201", "202", "203")
+ID_TYPES = PERSONAL_ID_TYPES + CORPORATE_ID_TYPES
 CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")
 CHANNELS = ("COUNTER", "ATM", "POS", "MOBILE", "INTERNET", "PHONE", "SELF", "THIRD")
 FIVE_CLASS = ("1", "2", "3", "4", "5")  # 正常 关注 次级 可疑 损失
@@ -98,6 +100,11 @@ def _holder(id_types: tuple[str, ...] = ID_TYPES) -> tuple[Column, ...]:
 
 
 ORG = _c("org_code", "str", "源系统机构号", "Source org code", max_length=16)
+OVERDUE = (
+    _c("overdue_days", "int", "逾期天数", "Days overdue", non_negative=True),
+    _c("overdue_amount", "decimal", "逾期金额", "Amount overdue", non_negative=True),
+)
+FIVE_CLASS_COLUMN = _c("five_class", "code", "五级分类", "Class (1 正常 2 关注 3 次级 4 可疑 5 损失)", codes=FIVE_CLASS)
 
 TXN_COLUMNS = (
     _c("txn_id", "str", "交易流水号", "Transaction id", max_length=40),
@@ -145,7 +152,7 @@ FEEDS: tuple[Feed, ...] = (
         "Savings accounts (demand, fixed, passbook)",
         (
             _c("account_no", "str", "账号", "Account number", max_length=32),
-            *_holder(("101", "102", "103", "104", "105", "106", "107", "108")),
+            *_holder(PERSONAL_ID_TYPES),
             _c("product", "code", "产品", "Product", codes=("SAV_DEMAND", "SAV_FIXED", "SAV_YZT", "SAV_NOTICE")),
             _c("currency", "code", "币种", "Currency", codes=CURRENCIES),
             ORG,
@@ -184,7 +191,7 @@ FEEDS: tuple[Feed, ...] = (
         "Corporate deposit accounts",
         (
             _c("account_no", "str", "账号", "Account number", max_length=32),
-            *_holder(("201", "202", "203")),
+            *_holder(CORPORATE_ID_TYPES),
             _c("product", "code", "产品", "Product", codes=("CORP_DEMAND", "CORP_FIXED")),
             _c("currency", "code", "币种", "Currency", codes=CURRENCIES),
             ORG,
@@ -222,7 +229,7 @@ FEEDS: tuple[Feed, ...] = (
         "Corporate loans (five-category class)",
         (
             _c("contract_no", "str", "合同号", "Contract number", max_length=32),
-            *_holder(("201", "202", "203")),
+            *_holder(CORPORATE_ID_TYPES),
             _c("product", "code", "产品", "Product", codes=("CORP_LOAN",)),
             ORG,
             _c("start_date", "date", "起始日", "Start date"),
@@ -230,9 +237,8 @@ FEEDS: tuple[Feed, ...] = (
             _c("contract_amount", "decimal", "合同金额", "Contract amount", non_negative=True),
             _c("balance", "decimal", "贷款余额", "Outstanding balance", non_negative=True),
             _c("rate", "decimal", "利率（%）", "Rate (% a year)", non_negative=True),
-            _c("five_class", "code", "五级分类", "Class (1 正常 2 关注 3 次级 4 可疑 5 损失)", codes=FIVE_CLASS),
-            _c("overdue_days", "int", "逾期天数", "Days overdue", non_negative=True),
-            _c("overdue_amount", "decimal", "逾期金额", "Amount overdue", non_negative=True),
+            FIVE_CLASS_COLUMN,
+            *OVERDUE,
         ),
         key=("contract_no",),
         amount="balance",
@@ -247,7 +253,7 @@ FEEDS: tuple[Feed, ...] = (
         "Personal loans",
         (
             _c("loan_no", "str", "借据号", "Loan number", max_length=32),
-            *_holder(("101", "102", "103", "104", "105", "106", "107", "108")),
+            *_holder(PERSONAL_ID_TYPES),
             _c("product", "code", "产品", "Product", codes=("MORTGAGE", "CONSUMER_LOAN")),
             ORG,
             _c("start_date", "date", "发放日", "Start date"),
@@ -255,9 +261,8 @@ FEEDS: tuple[Feed, ...] = (
             _c("loan_amount", "decimal", "贷款金额", "Loan amount", non_negative=True),
             _c("balance", "decimal", "贷款余额", "Outstanding balance", non_negative=True),
             _c("rate", "decimal", "利率（%）", "Rate (% a year)", non_negative=True),
-            _c("five_class", "code", "五级分类", "Class", codes=FIVE_CLASS),
-            _c("overdue_days", "int", "逾期天数", "Days overdue", non_negative=True),
-            _c("overdue_amount", "decimal", "逾期金额", "Amount overdue", non_negative=True),
+            FIVE_CLASS_COLUMN,
+            *OVERDUE,
         ),
         key=("loan_no",),
         amount="balance",
@@ -273,14 +278,13 @@ FEEDS: tuple[Feed, ...] = (
         "Credit card accounts",
         (
             _c("card_no", "str", "卡号", "Card number", max_length=19),
-            *_holder(("101", "102", "103", "104", "105", "106", "107", "108")),
+            *_holder(PERSONAL_ID_TYPES),
             ORG,
             _c("open_date", "date", "开卡日期", "Open date"),
             _c("credit_limit", "decimal", "信用额度", "Credit limit", non_negative=True),
             _c("balance", "decimal", "欠款余额", "Balance owed", non_negative=True),
             _c("overdraft_amount", "decimal", "超限金额", "Amount over the limit", non_negative=True),
-            _c("overdue_days", "int", "逾期天数", "Days overdue", non_negative=True),
-            _c("overdue_amount", "decimal", "逾期金额", "Amount overdue", non_negative=True),
+            *OVERDUE,
             _c("status", "code", "状态", "Status", codes=ACCOUNT_STATUS),
         ),
         key=("card_no",),
@@ -336,7 +340,7 @@ FEEDS: tuple[Feed, ...] = (
         "Housing provident fund accounts",
         (
             _c("hpf_account_no", "str", "公积金账号", "Fund account number", max_length=32),
-            *_holder(("101", "102", "103", "104", "105", "106", "107", "108")),
+            *_holder(PERSONAL_ID_TYPES),
             _c("employer_name", "str", "单位名称", "Employer", max_length=200),
             ORG,
             _c("open_date", "date", "开户日期", "Open date"),
