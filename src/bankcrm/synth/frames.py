@@ -449,28 +449,19 @@ class Daily:
 
     def _f_crd_loan(self, feed: Feed) -> Frame:
         t = self.b.crd
-        nm, st = t.num, self.loan_state["crd"]
-        cols = {
-            "product": _codes(("CORP_LOAN",), np.zeros(len(t), dtype=np.int64)),
-            "org_code": t.org,
-            "start_date": _date_col(nm["start"]),
-            "maturity_date": _date_col(nm["maturity"]),
-            "five_class": num(st["class"]),
-            "overdue_days": num(st["od"]),
-        }
-        cents = {
-            "contract_amount": nm["amount"],
-            "balance": st["balance"],
-            "rate": nm["rate"],
-            "overdue_amount": st["od_amt"],
-        }
-        return self._frame(feed, t, cols, cents)
+        return self._loan_frame(
+            feed, t, "crd", _codes(("CORP_LOAN",), np.zeros(len(t), dtype=np.int64)), "contract_amount"
+        )
 
     def _f_pl_loan(self, feed: Feed) -> Frame:
         t = self.b.pl
-        nm, st = t.num, self.loan_state["pl"]
+        return self._loan_frame(feed, t, "pl", _codes(PL_PRODUCTS, t.num["prod"]), "loan_amount")
+
+    def _loan_frame(self, feed: Feed, t: Any, system: str, product: Any, amount_column: str) -> Frame:
+        """Corporate and personal loans share their columns but for the product and the amount's name."""
+        nm, st = t.num, self.loan_state[system]
         cols = {
-            "product": _codes(PL_PRODUCTS, nm["prod"]),
+            "product": product,
             "org_code": t.org,
             "start_date": _date_col(nm["start"]),
             "maturity_date": _date_col(nm["maturity"]),
@@ -478,7 +469,7 @@ class Daily:
             "overdue_days": num(st["od"]),
         }
         cents = {
-            "loan_amount": nm["amount"],
+            amount_column: nm["amount"],
             "balance": st["balance"],
             "rate": nm["rate"],
             "overdue_amount": st["od_amt"],

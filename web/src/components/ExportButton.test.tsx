@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { setCsrfToken } from '../api/client';
 import { changeLanguage } from '../i18n';
-import { renderWithApp, stubFetch } from '../test/render';
+import { makeMe, renderWithApp, stubFetch } from '../test/render';
 import { filenameFromDisposition } from '../lib/download';
 import { ExportButton } from './ExportButton';
 
@@ -11,10 +11,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 function me(permissions: string[]) {
   return {
     status: 200,
-    body: {
-      id: 1, username: 'u', display_name: 'U', org_id: 1, org_name: 'O', roles: [], permissions,
-      data_scope: 'all', must_change_password: false, csrf_token: 'csrf-1',
-    },
+    body: makeMe({ username: 'u', display_name: 'U', org_name: 'O', permissions }),
   };
 }
 

@@ -6,6 +6,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import '../i18n';
 import { AntdBridge } from '../app/AntdBridge';
+import type { Me } from '../api/types';
 
 export function renderWithApp(
   ui: ReactElement,
@@ -49,4 +50,21 @@ export function stubFetch(answers: Record<string, { status: number; body?: unkno
     });
   };
   return { fn, seen };
+}
+
+/** The signed-in user as /api/auth/me returns it; tests override what they care about. */
+export function makeMe(overrides: Partial<Me> = {}): Me {
+  return {
+    id: 1,
+    username: 'dataadmin',
+    display_name: '数据管理员',
+    org_id: 1,
+    org_name: '总行',
+    roles: [],
+    permissions: [],
+    data_scope: 'all',
+    must_change_password: false,
+    csrf_token: 'csrf-1',
+    ...overrides,
+  };
 }

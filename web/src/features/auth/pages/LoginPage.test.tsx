@@ -1,21 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { renderWithApp, stubFetch } from '../../../test/render';
+import { makeMe, renderWithApp, stubFetch } from '../../../test/render';
 import { getCsrfToken, setCsrfToken } from '../../../api/client';
 import { LoginPage } from './LoginPage';
 
-const me = {
-  id: 1,
-  username: 'admin',
-  display_name: '管理员',
-  org_id: 1,
-  org_name: '总行',
-  roles: [],
-  permissions: [],
-  data_scope: 'all',
-  must_change_password: true,
-  csrf_token: 'csrf-1',
-};
+const me = makeMe({ username: 'admin', display_name: '管理员', must_change_password: true });
 
 afterEach(() => {
   vi.unstubAllGlobals();

@@ -1,20 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { renderWithApp, stubFetch } from '../../../test/render';
+import { renderWithApp, stubFetch, makeMe } from '../../../test/render';
 import { DataQualityPage } from './DataQualityPage';
 
-const me = (permissions: string[]) => ({
-  id: 1,
-  username: 'dataadmin',
-  display_name: '数据管理员',
-  org_id: 1,
-  org_name: '总行',
-  roles: [],
-  permissions,
-  data_scope: 'all',
-  must_change_password: false,
-  csrf_token: 'csrf-1',
-});
+const me = (permissions: string[]) => makeMe({ permissions });
 
 const issue = {
   id: 5,
