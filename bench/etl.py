@@ -1,7 +1,8 @@
 """Benchmark (by hand, never in CI): load a transaction file with full validation and compare with
-the engine's own plain bulk load of the same file (DuckDB read_csv into a table).
+the engine's own plain bulk load of the same file (DuckDB read_csv into a table; with --pg, PostgreSQL
+COPY into a table).
 
-    .venv/bin/python bench/etl.py [--rows 10000000] [--dir /tmp/bankcrm-bench]
+    .venv/bin/python bench/etl.py [--rows 10000000] [--dir /tmp/bankcrm-bench] [--pg URL]
 
 Prints the seconds of each and the ratio (goal: at most 1.5).
 """
@@ -14,9 +15,13 @@ import time
 from pathlib import Path
 
 import duckdb
+from sqlalchemy import text
 
-from bankcrm.etl.layouts import control_line, feed
+from bankcrm.db import make_engine
+from bankcrm.etl.layouts import Feed, control_line, feed
 from bankcrm.etl.loader import ensure_schema, load_date
+from bankcrm.etl.rules import sql_type
+from bankcrm.warehouse import DuckWarehouse, PgWarehouse, Warehouse
 
 DATE = "20260105"
 
@@ -45,10 +50,32 @@ def make_file(d: Path, rows: int) -> Path:
     return path
 
 
+def plain_pg_copy(url: str, path: Path, f: Feed) -> float:
+    """The engine's own bulk path: COPY the file (text columns typed as the layout says) into a table."""
+    engine = make_engine(url)
+    cols = ", ".join(f'"{c.name}" {sql_type(c)}' for c in f.columns)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS bench_plain"))
+        conn.execute(text(f"CREATE TABLE bench_plain ({cols})"))
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        raw = conn.connection.driver_connection
+        sql = "COPY bench_plain FROM STDIN (FORMAT csv, HEADER true)"
+        with raw.cursor() as cur, cur.copy(sql) as copy, path.open("rb") as fh:  # type: ignore[union-attr]
+            while chunk := fh.read(1 << 20):
+                copy.write(chunk)
+    seconds = time.perf_counter() - t0
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE bench_plain"))
+    engine.dispose()
+    return seconds
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--dir", type=Path, default=Path("/tmp/bankcrm-bench"))
+    ap.add_argument("--pg", help="a PostgreSQL URL: benchmark the PostgreSQL analytical store instead")
     args = ap.parse_args()
     d: Path = args.dir
     shutil.rmtree(d, ignore_errors=True)
@@ -60,21 +87,26 @@ def main() -> None:
         f"(written in {time.perf_counter() - t0:.1f} s)"
     )
 
-    raw = duckdb.connect(str(d / "raw.duckdb"))
-    t0 = time.perf_counter()
-    raw.execute("CREATE TABLE t AS SELECT * FROM read_csv($p)", {"p": str(path)})
-    plain = time.perf_counter() - t0
-    raw.close()
-
-    con = duckdb.connect(str(d / "wh.duckdb"))
     f = feed("card_txn")
+    if args.pg:
+        plain, engine = plain_pg_copy(args.pg, path, f), "PostgreSQL COPY   "
+        con: Warehouse = PgWarehouse(make_engine(args.pg), temp_dir=d)
+        for t in ("etl_reject", "etl_published", "f_card_txn"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+    else:
+        raw = duckdb.connect(str(d / "raw.duckdb"))
+        t0 = time.perf_counter()
+        raw.execute("CREATE TABLE t AS SELECT * FROM read_csv($p)", {"p": str(path)})
+        plain, engine = time.perf_counter() - t0, "DuckDB read_csv   "
+        raw.close()
+        con = DuckWarehouse(duckdb.connect(str(d / "wh.duckdb")))
     ensure_schema(con, [f])
     t0 = time.perf_counter()
     result = load_date(con, d, DATE, [f])
     ours = time.perf_counter() - t0
     fr = result.files[0]
     con.close()
-    print(f"plain DuckDB read_csv into a table : {plain:8.2f} s")
+    print(f"plain {engine} into a table : {plain:8.2f} s")
     print(
         f"bankcrm load with full validation  : {ours:8.2f} s  "
         f"(received {fr.received:,}, accepted {fr.accepted:,}, rejected {fr.rejected:,})"

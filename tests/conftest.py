@@ -31,6 +31,7 @@ from bankcrm.config import Settings
 from bankcrm.db import make_engine
 from bankcrm.jobs import InlineJobs
 from bankcrm.system.seed import bootstrap
+from bankcrm.warehouse import Warehouse, connect
 
 from .builders import Bank, make_bank
 
@@ -38,7 +39,8 @@ TEST_DB_URL = os.environ.get("BANKCRM_TEST_DATABASE_URL", "")
 
 
 def pytest_report_header() -> str:
-    return f"bankcrm operational store: {'PostgreSQL ' + TEST_DB_URL if TEST_DB_URL else 'SQLite (embedded)'}"
+    where = "PostgreSQL " + TEST_DB_URL if TEST_DB_URL else "SQLite + DuckDB (embedded)"
+    return f"bankcrm operational and analytical stores: {where}"
 
 
 def new_engine(tmp_dir: Path) -> tuple[Engine, str | None]:
@@ -60,6 +62,31 @@ def drop_engine(engine: Engine, schema: str | None) -> None:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def warehouse_settings(tmp_path: Path) -> Iterator[dict[str, object]]:
+    """Settings for a fresh analytical store: a DuckDB file, or a scratch schema on PostgreSQL when the
+    suite runs there (so the warehouse code is tested on both engines)."""
+    if not TEST_DB_URL:
+        yield {"warehouse_path": tmp_path / "wh.duckdb"}
+        return
+    schema = f"w_{secrets.token_hex(6)}"
+    admin = make_engine(TEST_DB_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in TEST_DB_URL else "?"
+    yield {"warehouse_url": f"{TEST_DB_URL}{sep}options=-csearch_path%3D{schema}"}
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def wh(warehouse_settings: dict[str, object], tmp_path: Path) -> Iterator[Warehouse]:
+    w = connect(Settings(var_dir=tmp_path / "var", **warehouse_settings))  # type: ignore[arg-type]
+    yield w
+    w.close()
 
 
 @pytest.fixture(scope="session")
@@ -101,11 +128,18 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def app(engine: Engine, session_factory: sessionmaker[Session], clock: FrozenClock, tmp_path: Path) -> FastAPI:
-    settings = Settings(web_dist=Path("/nonexistent"), var_dir=tmp_path / "var")
+def app(
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    clock: FrozenClock,
+    tmp_path: Path,
+    warehouse_settings: dict[str, object],
+) -> Iterator[FastAPI]:
+    settings = Settings(web_dist=Path("/nonexistent"), var_dir=tmp_path / "var", **warehouse_settings)  # type: ignore[arg-type]
     application = create_app(settings, engine=engine, clock=clock, jobs=InlineJobs())
     application.state.sessionmaker = session_factory
-    return application
+    yield application
+    application.state.close_warehouse()
 
 
 @pytest.fixture

@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     warehouse_path: Path | None = None
     """Analytical store (DuckDB file). Empty means ``<var_dir>/warehouse.duckdb``."""
 
+    warehouse_url: str = ""
+    """A PostgreSQL URL (``postgresql+psycopg://...``) puts the analytical store on PostgreSQL instead
+    of the embedded DuckDB file; files are still validated by DuckDB in-process and published with COPY."""
+
     inbox_dir: Path | None = None
     """Where the core systems drop their files, one folder per business date (``<inbox>/YYYYMMDD/``).
     Empty means ``<var_dir>/inbox``. Loads started from the UI read only from here."""

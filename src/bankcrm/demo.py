@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +26,7 @@ from bankcrm.orgs.models import Org, OrgLevel
 from bankcrm.orgs.service import create_root, import_tree
 from bankcrm.synth.generate import Options, generate
 from bankcrm.system.seed import bootstrap
+from bankcrm.warehouse import Warehouse
 
 DEMO_PASSWORD = "Demo#2026crm"
 
@@ -174,7 +174,7 @@ def build(db: Session, *, now: datetime, password: str = DEMO_PASSWORD, customer
 
 def build_bank(
     factory: sessionmaker[Session],
-    wh: duckdb.DuckDBPyConnection,
+    wh: Warehouse,
     feeds_dir: Path,
     *,
     customers: int,

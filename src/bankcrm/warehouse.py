@@ -1,16 +1,195 @@
-"""The analytical store (the warehouse): embedded DuckDB by default.
+"""The analytical store (the warehouse) behind one interface: embedded DuckDB by default, PostgreSQL
+when ``BANKCRM_WAREHOUSE_URL`` names one.
 
-Only one process may write a DuckDB file: the server's job runner, or the CLI while no server
-runs. PostgreSQL (and, for a large bank, Spark) come behind the same loader interface.
+Queries are written once, in the SQL both engines share (CTEs, ``FILTER``, window functions,
+``array_agg``, ``CAST``), with ``:name`` parameters that each backend binds natively; identifiers come
+from code, values are always bound. Files are parsed and validated by DuckDB in both cases (it is the
+ETL's vectorised engine); publishing uses each store's native path: ``INSERT ... SELECT`` from the
+staging tables on the same DuckDB database, ``COPY ... FROM STDIN`` into PostgreSQL, in one
+transaction either way. See docs/decisions/0008-warehouse-backends.md (and Spark there).
+
+Only one process may write a DuckDB file: the server's job runner, or the CLI while no server runs.
 """
 
 from __future__ import annotations
 
+import re
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Literal
 
 import duckdb
+import pyarrow as pa  # type: ignore[import-untyped]
+from sqlalchemy import Connection, Engine, text
 
 from bankcrm.config import Settings, get_settings
+
+Params = Mapping[str, Any] | None
+_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+class Warehouse:
+    """What the ETL, the batch steps and the API need from the analytical store."""
+
+    dialect: Literal["duckdb", "postgres"]
+
+    def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        rows = self.query(sql, params)
+        return rows[0][0] if rows else None
+
+    def execute(self, sql: str, params: Params = None) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def transaction(self) -> Iterator[Warehouse]:
+        """A handle whose statements commit together (or not at all)."""
+        raise NotImplementedError
+        yield self  # pragma: no cover
+
+    @contextmanager
+    def staging(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The DuckDB connection on which files are parsed and validated into temp tables."""
+        raise NotImplementedError
+        yield duckdb.connect()  # pragma: no cover
+
+    def copy_rows(self, table: str, columns: Sequence[str], data: pa.Table) -> None:
+        """Append an Arrow table's rows (inside the caller's transaction)."""
+        raise NotImplementedError
+
+    def table_exists(self, name: str) -> bool:
+        return bool(self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = :t", {"t": name}))
+
+    def reader(self) -> Warehouse:
+        """A handle for one request or job (DuckDB: a cursor of the shared connection)."""
+        return self
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class DuckWarehouse(Warehouse):
+    dialect = "duckdb"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return _PARAM.sub(r"$\1", sql)
+
+    def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        return self.con.execute(self._sql(sql), dict(params or {})).fetchall()
+
+    def execute(self, sql: str, params: Params = None) -> None:
+        self.con.execute(self._sql(sql), dict(params or {}))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Warehouse]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    @contextmanager
+    def staging(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        yield self.con
+
+    def copy_rows(self, table: str, columns: Sequence[str], data: pa.Table) -> None:
+        self.con.register("rows_in", data)
+        try:
+            cols = ", ".join(f'"{c}"' for c in columns)
+            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM rows_in")  # noqa: S608 (names from code)
+        finally:
+            self.con.unregister("rows_in")
+
+    def reader(self) -> Warehouse:
+        return DuckWarehouse(self.con.cursor())
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class PgWarehouse(Warehouse):
+    """PostgreSQL through a pooled SQLAlchemy engine (psycopg 3)."""
+
+    dialect = "postgres"
+
+    def __init__(self, engine: Engine, *, conn: Connection | None = None, temp_dir: Path | None = None) -> None:
+        self.engine = engine
+        self._conn = conn
+        self.temp_dir = temp_dir
+
+    def _run(self, sql: str, params: Params, fetch: bool) -> list[tuple[Any, ...]]:
+        if self._conn is not None:
+            res = self._conn.execute(text(sql), dict(params or {}))
+            return [tuple(r) for r in res] if fetch else []
+        with self.engine.begin() as conn:
+            res = conn.execute(text(sql), dict(params or {}))
+            return [tuple(r) for r in res] if fetch else []
+
+    def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        return self._run(sql, params, True)
+
+    def execute(self, sql: str, params: Params = None) -> None:
+        self._run(sql, params, False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Warehouse]:
+        if self._conn is not None:
+            with self._conn.begin_nested():
+                yield self
+            return
+        with self.engine.begin() as conn:
+            yield PgWarehouse(self.engine, conn=conn, temp_dir=self.temp_dir)
+
+    @contextmanager
+    def staging(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with tempfile.TemporaryDirectory(prefix="bankcrm-stage-", dir=self.temp_dir) as tmp:
+            con = duckdb.connect(config={"temp_directory": tmp})
+            try:
+                yield con
+            finally:
+                con.close()
+
+    def copy_rows(self, table: str, columns: Sequence[str], data: pa.Table) -> None:
+        assert self._conn is not None, "copy_rows runs inside transaction()"
+        con = duckdb.connect()
+        try:
+            con.register("rows_in", data)
+            with tempfile.NamedTemporaryFile(suffix=".csv", dir=self.temp_dir) as fh:
+                con.execute(f"COPY rows_in TO '{safe_path(fh.name)}' (FORMAT csv, HEADER false)")
+                self.copy_csv(table, columns, Path(fh.name))
+        finally:
+            con.close()
+
+    def copy_csv(self, table: str, columns: Sequence[str], path: Path) -> None:
+        """Stream a headerless CSV file (empty unquoted field = NULL) into the table with COPY."""
+        assert self._conn is not None, "copy_csv runs inside transaction()"
+        cols = ", ".join(f'"{c}"' for c in columns)
+        raw = self._conn.connection.driver_connection
+        sql = f"COPY {table} ({cols}) FROM STDIN (FORMAT csv)"
+        with raw.cursor() as cur, cur.copy(sql) as copy, path.open("rb") as fh:  # type: ignore[union-attr]
+            while chunk := fh.read(1 << 20):
+                copy.write(chunk)
+
+    def close(self) -> None:
+        if self._conn is None:
+            self.engine.dispose()
+
+
+def safe_path(path: str | Path) -> str:
+    s = str(path)
+    if "'" in s:
+        raise ValueError(f"temporary path must not contain a quote: {s!r}")
+    return s
 
 
 def warehouse_path(settings: Settings | None = None) -> Path:
@@ -18,11 +197,17 @@ def warehouse_path(settings: Settings | None = None) -> Path:
     return s.warehouse_path or (s.var_dir / "warehouse.duckdb")
 
 
-def connect(settings: Settings | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    path = warehouse_path(settings)
+def connect(settings: Settings | None = None, *, read_only: bool = False) -> Warehouse:
+    s = settings or get_settings()
+    if s.warehouse_url:
+        from bankcrm.db import make_engine
+
+        (s.var_dir).mkdir(parents=True, exist_ok=True)
+        return PgWarehouse(make_engine(s.warehouse_url), temp_dir=s.var_dir)
+    path = warehouse_path(s)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return DuckWarehouse(duckdb.connect(str(path), read_only=read_only))
     except duckdb.IOException as e:
         raise RuntimeError(
             f"数据仓库 {path} 正被其他进程使用（服务器运行时请在界面中发起加载）/ the warehouse {path} is in use "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +16,7 @@ from bankcrm.etl.loader import ensure_schema, load_date
 from bankcrm.etl.models import DqIssue
 from bankcrm.idnumbers import upgrade_15_to_18
 from bankcrm.orgs.models import OrgLevel, OrgMapping
+from bankcrm.warehouse import Warehouse
 
 from ..builders import Bank, make_org
 from .test_loader import CIF, CRD, DATE, SAV, USCC, cif_row, crd_row, sav_row, write
@@ -25,13 +25,12 @@ LEGACY = "110105491231002"  # the same person as upgrade_15_to_18(LEGACY)
 
 
 @pytest.fixture
-def wh(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
-    ensure_schema(con, FEEDS)
-    return con
+def wh(wh: Warehouse) -> Warehouse:
+    ensure_schema(wh, FEEDS)
+    return wh
 
 
-def _load(wh: duckdb.DuckDBPyConnection, d: Path, cif: list, sav: list, crd: list, date: str = DATE) -> None:  # type: ignore[type-arg]
+def _load(wh: Warehouse, d: Path, cif: list, sav: list, crd: list, date: str = DATE) -> None:  # type: ignore[type-arg]
     d.mkdir()
     write(d, CIF, cif, date=date)
     write(d, SAV, sav, date=date)
@@ -44,7 +43,7 @@ def _issues(db: Session) -> list[tuple[str, str]]:
 
 
 def test_accounts_link_to_one_customer_by_id(
-    wh: duckdb.DuckDBPyConnection, tmp_path: Path, db: Session, bank: Bank, clock: FrozenClock
+    wh: Warehouse, tmp_path: Path, db: Session, bank: Bank, clock: FrozenClock
 ) -> None:
     make_org(db, parent=bank.nj, level=OrgLevel.sub_branch, code="320106", name="鼓楼支行", now=clock.now())
     full = upgrade_15_to_18(LEGACY)
@@ -79,7 +78,7 @@ def test_accounts_link_to_one_customer_by_id(
 
 
 def test_conflicts_and_name_only_matches_go_to_review(
-    wh: duckdb.DuckDBPyConnection, tmp_path: Path, db: Session, bank: Bank, clock: FrozenClock
+    wh: Warehouse, tmp_path: Path, db: Session, bank: Bank, clock: FrozenClock
 ) -> None:
     make_org(db, parent=bank.nj, level=OrgLevel.sub_branch, code="320106", name="鼓楼支行", now=clock.now())
     a, b = cif_row(1, name="李娜"), cif_row(2, name="李娜")  # two IDs, one name, same org
@@ -91,7 +90,7 @@ def test_conflicts_and_name_only_matches_go_to_review(
 
 
 def test_unmapped_org_codes_are_reported_not_dropped(
-    wh: duckdb.DuckDBPyConnection, tmp_path: Path, db: Session, bank: Bank, clock: FrozenClock
+    wh: Warehouse, tmp_path: Path, db: Session, bank: Bank, clock: FrozenClock
 ) -> None:
     _load(wh, tmp_path / "a", cif=[cif_row(1, org_code="K999")], sav=[sav_row(1, org_code="K999")], crd=[crd_row(1)])
     r = resolve(db, wh, DATE, now=clock.now())
@@ -102,7 +101,7 @@ def test_unmapped_org_codes_are_reported_not_dropped(
 
 
 def test_an_account_that_changes_holder_is_raised(
-    wh: duckdb.DuckDBPyConnection, tmp_path: Path, db: Session, bank: Bank, clock: FrozenClock
+    wh: Warehouse, tmp_path: Path, db: Session, bank: Bank, clock: FrozenClock
 ) -> None:
     _load(wh, tmp_path / "a", cif=[cif_row(1), cif_row(2)], sav=[sav_row(1)], crd=[crd_row(1)])
     resolve(db, wh, DATE, now=clock.now())
@@ -120,7 +119,7 @@ def test_an_account_that_changes_holder_is_raised(
 
 
 def test_data_quality_work_list_through_the_api(
-    wh: duckdb.DuckDBPyConnection, tmp_path: Path, db: Session, bank: Bank, clock: FrozenClock, client
+    wh: Warehouse, tmp_path: Path, db: Session, bank: Bank, clock: FrozenClock, client
 ) -> None:  # type: ignore[no-untyped-def]
     from ..builders import login, make_user, role
 

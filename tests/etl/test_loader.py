@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from bankcrm.etl.layouts import Feed, control_line, feed
 from bankcrm.etl.loader import LoadFailed, ensure_schema, load_date
+from bankcrm.warehouse import Warehouse
 
 from ..builders import resident_id
 
@@ -115,11 +114,10 @@ def write(
 
 
 @pytest.fixture
-def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    c = duckdb.connect(str(tmp_path / "wh.duckdb"))
-    ensure_schema(c, FEEDS)
-    yield c
-    c.close()
+def con(wh: Warehouse) -> Warehouse:
+    """The analytical store the suite runs on (DuckDB, or PostgreSQL in the PostgreSQL pass)."""
+    ensure_schema(wh, FEEDS)
+    return wh
 
 
 @pytest.fixture
@@ -132,20 +130,18 @@ def files(tmp_path: Path) -> Path:
     return d
 
 
-def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
+def count(con: Warehouse, table: str) -> int:
+    return int(con.scalar(f"SELECT count(*) FROM {table}"))
 
 
-def rejects(con: duckdb.DuckDBPyConnection, f: Feed) -> list[tuple[int, str]]:
+def rejects(con: Warehouse, f: Feed) -> list[tuple[int, str]]:
     return [
         (r[0], r[1])
-        for r in con.execute(
-            "SELECT line_no, reason FROM etl_reject WHERE feed = $f ORDER BY line_no", {"f": f.code}
-        ).fetchall()
+        for r in con.query("SELECT line_no, reason FROM etl_reject WHERE feed = :f ORDER BY line_no", {"f": f.code})
     ]
 
 
-def test_clean_date_loads_and_publishes(con: duckdb.DuckDBPyConnection, files: Path) -> None:
+def test_clean_date_loads_and_publishes(con: Warehouse, files: Path) -> None:
     r = load_date(con, files, DATE, FEEDS)
     assert [(x.feed, x.received, x.accepted, x.rejected) for x in r.files] == [
         ("cif_customer", 5, 5, 0),
@@ -153,12 +149,12 @@ def test_clean_date_loads_and_publishes(con: duckdb.DuckDBPyConnection, files: P
         ("crd_loan", 3, 3, 0),
     ]
     assert count(con, "f_sav_account") == 5
-    assert con.execute("SELECT sum(balance) FROM f_sav_account").fetchone()[0] == Decimal("1502.5")
-    assert con.execute("SELECT name FROM f_cif_customer WHERE cust_id = 'C00001'").fetchone()[0] == "张1"
+    assert con.scalar("SELECT sum(balance) FROM f_sav_account") == Decimal("1502.5")
+    assert con.scalar("SELECT name FROM f_cif_customer WHERE cust_id = 'C00001'") == "张1"
     assert count(con, "etl_published") == 1
 
 
-def test_bad_rows_are_rejected_with_line_and_reason(con: duckdb.DuckDBPyConnection, files: Path) -> None:
+def test_bad_rows_are_rejected_with_line_and_reason(con: Warehouse, files: Path) -> None:
     bad_id = resident_id()[:-1] + ("0" if resident_id()[-1] != "0" else "1")
     rows = [
         sav_row(1),
@@ -185,19 +181,19 @@ def test_bad_rows_are_rejected_with_line_and_reason(con: duckdb.DuckDBPyConnecti
     assert "currency: missing" in reasons[6]
     assert "duplicate key (first at line 1)" in reasons[7]
     assert "MISSING COLUMNS" in reasons[9] and "TOO MANY COLUMNS" in reasons[10]
-    raw = con.execute("SELECT raw FROM etl_reject WHERE line_no = 9").fetchone()[0]
+    raw = con.scalar("SELECT raw FROM etl_reject WHERE line_no = 9")
     assert raw == "6222|too|few"
-    accepted_lines = [x[0] for x in con.execute("SELECT line_no FROM f_sav_account ORDER BY line_no").fetchall()]
+    accepted_lines = [x[0] for x in con.query("SELECT line_no FROM f_sav_account ORDER BY line_no")]
     assert accepted_lines == [1, 8]
 
 
-def test_legacy_fifteen_digit_ids_are_accepted(con: duckdb.DuckDBPyConnection, files: Path) -> None:
+def test_legacy_fifteen_digit_ids_are_accepted(con: Warehouse, files: Path) -> None:
     write(files, CIF, [cif_row(1, id_no="110105491231002"), cif_row(2)])
     r = load_date(con, files, DATE, FEEDS)
     assert r.files[0].rejected == 0
 
 
-def test_truncated_last_line(con: duckdb.DuckDBPyConnection, files: Path) -> None:
+def test_truncated_last_line(con: Warehouse, files: Path) -> None:
     write(files, CRD, [crd_row(1), crd_row(2), crd_row(3)], truncate_last=True, ctl_amount="1600000.00")
     r = load_date(con, files, DATE, FEEDS)
     crd = r.files[2]
@@ -222,7 +218,7 @@ def test_truncated_last_line(con: duckdb.DuckDBPyConnection, files: Path) -> Non
     ],
 )
 def test_a_bad_file_fails_the_date_and_publishes_nothing(
-    con: duckdb.DuckDBPyConnection,
+    con: Warehouse,
     files: Path,
     change,
     message: str,  # type: ignore[no-untyped-def]
@@ -236,24 +232,24 @@ def test_a_bad_file_fails_the_date_and_publishes_nothing(
     assert count(con, "f_cif_customer") == 0 and count(con, "etl_reject") == 0
 
 
-def test_headerless_empty_file_is_an_empty_day(con: duckdb.DuckDBPyConnection, files: Path) -> None:
+def test_headerless_empty_file_is_an_empty_day(con: Warehouse, files: Path) -> None:
     write(files, SAV, [])
     r = load_date(con, files, DATE, FEEDS)
     assert r.files[1].received == 0 and count(con, "f_sav_account") == 0
 
 
-def test_rerun_replaces_the_date(con: duckdb.DuckDBPyConnection, files: Path) -> None:
+def test_rerun_replaces_the_date(con: Warehouse, files: Path) -> None:
     first = load_date(con, files, DATE, FEEDS)
-    snapshot = con.execute("SELECT * FROM f_sav_account ORDER BY account_no").fetchall()
+    snapshot = con.query("SELECT * FROM f_sav_account ORDER BY account_no")
     second = load_date(con, files, DATE, FEEDS)
     assert second.replaced and not first.replaced
     assert [(f.received, f.accepted, f.rejected) for f in first.files] == [
         (f.received, f.accepted, f.rejected) for f in second.files
     ]
-    assert con.execute("SELECT * FROM f_sav_account ORDER BY account_no").fetchall() == snapshot
+    assert con.query("SELECT * FROM f_sav_account ORDER BY account_no") == snapshot
 
 
-def test_a_failed_rerun_keeps_the_published_date(con: duckdb.DuckDBPyConnection, files: Path) -> None:
+def test_a_failed_rerun_keeps_the_published_date(con: Warehouse, files: Path) -> None:
     load_date(con, files, DATE, FEEDS)
     write(files, SAV, [sav_row(1)], ctl_rows=7)
     with pytest.raises(LoadFailed):
@@ -261,7 +257,7 @@ def test_a_failed_rerun_keeps_the_published_date(con: duckdb.DuckDBPyConnection,
     assert count(con, "f_sav_account") == 5 and count(con, "etl_published") == 1
 
 
-def test_dates_load_in_order(con: duckdb.DuckDBPyConnection, files: Path, tmp_path: Path) -> None:
+def test_dates_load_in_order(con: Warehouse, files: Path, tmp_path: Path) -> None:
     later = tmp_path / "later"
     later.mkdir()
     for f, rows in ((CIF, [cif_row(1)]), (SAV, [sav_row(1)]), (CRD, [crd_row(1)])):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import duckdb
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,19 +17,19 @@ from bankcrm.etl.models import RunStatus
 from bankcrm.etl.service import run_load
 from bankcrm.orgs.service import import_tree
 from bankcrm.synth.generate import Options, generate
+from bankcrm.warehouse import Warehouse
 
 # Dirty kinds that are data-quality findings, not invalid rows.
 NOT_REJECTED = {"missing_phone", "two_id_formats"}
 
 
 def test_generated_bank_loads_with_exactly_the_planted_rejects(
-    tmp_path: Path, db: Session, session_factory: sessionmaker[Session], clock: FrozenClock
+    wh: Warehouse, tmp_path: Path, db: Session, session_factory: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     out = tmp_path / "bank"
     generate(Options(customers=400, days=2, seed=11, out=out, start="20260105", dirty=0.02))
     assert import_tree(db, out / "org_tree.csv", now=clock.now()) > 20
     db.commit()
-    wh = duckdb.connect(str(tmp_path / "wh.duckdb"))
     ensure_schema(wh)
     for date in ("20260105", "20260106"):
         run = run_load(session_factory, wh, out, date, actor=SYSTEM_ACTOR, clock=clock)
@@ -47,24 +46,26 @@ def test_generated_bank_loads_with_exactly_the_planted_rejects(
                 planted.add((row["business_date"], detail["feed"], int(detail["line"])))
     rejected = {
         (d.strftime("%Y%m%d"), feed, line)
-        for d, feed, line in wh.execute("SELECT business_date, feed, line_no FROM etl_reject").fetchall()
+        for d, feed, line in wh.query("SELECT business_date, feed, line_no FROM etl_reject")
     }
     assert planted and rejected == planted
 
     # The serving snapshot: latest balances and daily averages, per account and per customer.
-    acct = wh.execute(
+    acct = wh.query(
         """SELECT b.account_no, b.balance, b.mtd_avg,
                   (SELECT avg(balance) FROM f_sav_account f WHERE f.account_no = b.account_no) AS expected_avg,
                   (SELECT balance FROM f_sav_account f WHERE f.account_no = b.account_no
                    AND f.business_date = DATE '2026-01-06') AS expected_balance
            FROM s_account_balance b WHERE b.system = 'sav' AND b.open_on_date LIMIT 50"""
-    ).fetchall()
-    assert acct and all(bal == exp_bal and abs(avg - exp_avg) < 0.01 for _, bal, avg, exp_avg, exp_bal in acct)
-    total_deposits = wh.execute("SELECT sum(deposits) FROM s_customer_balance").fetchone()[0]
-    linked_deposits = wh.execute(
+    )
+    assert acct and all(
+        bal == exp_bal and abs(float(avg) - float(exp_avg)) < 0.01 for _, bal, avg, exp_avg, exp_bal in acct
+    )
+    total_deposits = wh.scalar("SELECT sum(deposits) FROM s_customer_balance")
+    linked_deposits = wh.scalar(
         """SELECT sum(b.balance) FROM s_account_balance b JOIN d_account_link l USING (system, account_no)
            WHERE b.kind = 'deposit'"""
-    ).fetchone()[0]
+    )
     assert total_deposits == linked_deposits and total_deposits > 0
 
     customers = db.scalar(select(func.count()).select_from(Customer)) or 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,6 +11,7 @@ from bankcrm.auth.audit import SYSTEM_ACTOR
 from bankcrm.clock import FrozenClock
 from bankcrm.etl.models import RunStatus
 from bankcrm.etl.service import run_load
+from bankcrm.warehouse import Warehouse
 
 from ..builders import Bank, login, make_user, resident_id, role
 from .test_loader import CIF, CRD, DATE, FEEDS, SAV, cif_row, crd_row, sav_row, write
@@ -69,7 +69,7 @@ def test_published_and_failed_runs_are_recorded(
     assert client.get(f"/api/etl/runs/{ok.id}/rejects", params={"feed": "x; drop"}).status_code == 422
     login(client, "nj_president")
     assert client.get("/api/etl/runs").status_code == 403
-    assert isinstance(wh, duckdb.DuckDBPyConnection)
+    assert isinstance(wh, Warehouse)
 
 
 def test_start_a_load_from_the_ui(

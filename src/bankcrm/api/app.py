@@ -156,7 +156,8 @@ def create_app(
 
 
 def _warehouse_opener(settings: Settings) -> tuple[Any, Any]:
-    """A per-request cursor on one shared warehouse connection, opened on first use; and its closer."""
+    """A per-request handle on one shared warehouse (DuckDB: a cursor of one connection; PostgreSQL: a
+    pooled engine), opened on first use; and its closer."""
     state: dict[str, Any] = {}
 
     def cursor() -> Any:
@@ -166,7 +167,7 @@ def _warehouse_opener(settings: Settings) -> tuple[Any, Any]:
 
             state["con"] = warehouse.connect(settings)
             ensure_schema(state["con"])
-        return state["con"].cursor()
+        return state["con"].reader()
 
     def close() -> None:
         if "con" in state:

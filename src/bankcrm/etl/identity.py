@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import duckdb
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +23,7 @@ from bankcrm.etl.loader import fact_table, parse_business_date
 from bankcrm.etl.models import DqIssue, DqStatus
 from bankcrm.etl.rules import RESIDENT_WEIGHTS, q
 from bankcrm.orgs.models import Org, OrgMapping
+from bankcrm.warehouse import Warehouse
 
 SYSTEM_USER = "system"
 
@@ -64,19 +64,19 @@ def _raise(db: Session, result: Resolution, kind: str, key: str, bd: str, now: d
         result.issues_raised += 1
 
 
-def unify_orgs(db: Session, wh: duckdb.DuckDBPyConnection, bd: str, now: datetime, result: Resolution) -> None:
+def unify_orgs(db: Session, wh: Warehouse, bd: str, now: datetime, result: Resolution) -> None:
     """Map every source org code seen on the date onto the tree: the same code maps by itself,
     others wait for staff and are reported."""
     d = parse_business_date(bd)
     seen: dict[tuple[str, str], str | None] = {}
     for f in FEEDS:
         if f.name == "org":
-            rows = wh.execute(f"SELECT org_code, org_name FROM {fact_table(f)} WHERE business_date = $d", {"d": d})
-            for code, name in rows.fetchall():
+            rows = wh.query(f"SELECT org_code, org_name FROM {fact_table(f)} WHERE business_date = :d", {"d": d})
+            for code, name in rows:
                 seen[(f.system, code)] = name
         elif "org_code" in [c.name for c in f.columns] and f.per_day == "snapshot":
-            rows = wh.execute(f"SELECT DISTINCT org_code FROM {fact_table(f)} WHERE business_date = $d", {"d": d})
-            for (code,) in rows.fetchall():
+            rows = wh.query(f"SELECT DISTINCT org_code FROM {fact_table(f)} WHERE business_date = :d", {"d": d})
+            for (code,) in rows:
                 seen.setdefault((f.system, code), None)
     by_code = {o.code: o.id for o in db.scalars(select(Org))}
     known = {(m.system, m.src_code): m for m in db.scalars(select(OrgMapping))}
@@ -110,7 +110,7 @@ def unify_orgs(db: Session, wh: duckdb.DuckDBPyConnection, bd: str, now: datetim
     db.flush()
 
 
-def resolve(db: Session, wh: duckdb.DuckDBPyConnection, business_date: str, *, now: datetime) -> Resolution:
+def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) -> Resolution:
     result = Resolution()
     bd = business_date
     d = parse_business_date(bd)
@@ -122,21 +122,26 @@ def resolve(db: Session, wh: duckdb.DuckDBPyConnection, business_date: str, *, n
             f"SELECT '{f.system}' AS system, {q(ref)} AS ref, id_type, id_no, {_norm_id('id_no')} AS norm_id, "
             f"{q(name)} AS name, org_code, {1 if f.system == 'cif' else 0} AS from_cif, "
             + ("phone, address " if f.system == "cif" else "NULL AS phone, NULL AS address ")
-            + f"FROM {fact_table(f)} WHERE business_date = $d"
+            + f"FROM {fact_table(f)} WHERE business_date = :d"
         )
-    wh.execute(f"CREATE OR REPLACE TEMP TABLE holders AS {' UNION ALL '.join(parts)}", {"d": d})
-    identities = wh.execute(
-        """SELECT id_type, norm_id,
-                  arg_max(name, from_cif * 1000000 + 1) AS name,
-                  arg_max(system, from_cif) AS system,
-                  arg_max(org_code, from_cif) AS org_code,
-                  list(DISTINCT trim(name)) AS names,
+    holders = f"WITH holders AS ({' UNION ALL '.join(parts)}) "
+    # The name, system and org of an identity come from the customer master (CIF) when it has it.
+    identities = wh.query(
+        holders
+        + """SELECT id_type, norm_id,
+                  (array_agg(name ORDER BY from_cif DESC, system, ref))[1] AS name,
+                  (array_agg(system ORDER BY from_cif DESC, system, ref))[1] AS system,
+                  (array_agg(org_code ORDER BY from_cif DESC, system, ref))[1] AS org_code,
+                  array_agg(DISTINCT trim(name)) AS names,
                   max(phone) AS phone, max(address) AS address
-           FROM holders GROUP BY id_type, norm_id"""
-    ).fetchall()
-    links = wh.execute(
-        "SELECT DISTINCT system, ref, id_type, norm_id, id_no <> norm_id AS upgraded FROM holders"
-    ).fetchall()
+           FROM holders GROUP BY id_type, norm_id ORDER BY id_type, norm_id""",
+        {"d": d},
+    )
+    links = wh.query(
+        holders + "SELECT DISTINCT system, ref, id_type, norm_id, id_no <> norm_id AS upgraded FROM holders "
+        "ORDER BY system, ref",
+        {"d": d},
+    )
 
     mapping = {(m.system, m.src_code): m.org_id for m in db.scalars(select(OrgMapping))}
     root = db.scalar(select(Org.id).where(Org.parent_id.is_(None)))
@@ -239,5 +244,4 @@ def resolve(db: Session, wh: duckdb.DuckDBPyConnection, business_date: str, *, n
                 detail={"now_names_customer_id": cid},
             )
     db.flush()
-    wh.execute("DROP TABLE IF EXISTS holders")
     return result

@@ -15,14 +15,15 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import duckdb
 
 from bankcrm.etl.layouts import FEEDS, Feed
-from bankcrm.etl.rules import q, reasons_expr, sql_type, typed_expr
+from bankcrm.etl.rules import bad_expr, lit, q, reasons_expr, sql_type, trimmed, typed_expr
+from bankcrm.warehouse import PgWarehouse, Warehouse, safe_path
 
 CHUNK = 16 * 1024 * 1024
 
@@ -59,18 +60,24 @@ def fact_table(feed: Feed) -> str:
     return f"f_{feed.code}"
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection, feeds: Iterable[Feed] = FEEDS) -> None:
-    con.execute(
+def ensure_schema(wh: Warehouse, feeds: Iterable[Feed] = FEEDS) -> None:
+    """The warehouse's tables, in DDL both engines read the same way."""
+    wh.execute(
         "CREATE TABLE IF NOT EXISTS etl_reject (business_date DATE NOT NULL, feed VARCHAR NOT NULL, "
         "file_name VARCHAR NOT NULL, line_no BIGINT NOT NULL, raw VARCHAR, reason VARCHAR NOT NULL)"
     )
-    con.execute(
+    wh.execute(
         "CREATE TABLE IF NOT EXISTS etl_published (business_date DATE PRIMARY KEY, published_at TIMESTAMP, "
         "files INTEGER, rows_accepted BIGINT, rows_rejected BIGINT)"
     )
     for f in feeds:
         cols = ", ".join(f"{q(c.name)} {sql_type(c)}" for c in f.columns)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {fact_table(f)} (business_date DATE NOT NULL, line_no BIGINT, {cols})")
+        wh.execute(f"CREATE TABLE IF NOT EXISTS {fact_table(f)} (business_date DATE NOT NULL, line_no BIGINT, {cols})")
+    if wh.dialect == "postgres":
+        # DuckDB prunes by the zone maps it keeps per row group; PostgreSQL needs the indexes.
+        wh.execute("CREATE INDEX IF NOT EXISTS ix_etl_reject_date ON etl_reject (business_date, feed, line_no)")
+        for f in feeds:
+            wh.execute(f"CREATE INDEX IF NOT EXISTS ix_{fact_table(f)}_date ON {fact_table(f)} (business_date)")
 
 
 def parse_business_date(text: str) -> date:
@@ -142,6 +149,12 @@ def _check_header(feed: Feed, path: Path) -> None:
         )
 
 
+def _drop_staging(con: duckdb.DuckDBPyConnection, code: str) -> None:
+    con.execute(f"DROP VIEW IF EXISTS rows_{code}")
+    for t in ("lines", "checked", "rej_out", "rej", "scan"):
+        con.execute(f"DROP TABLE IF EXISTS {t}_{code}")
+
+
 def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_date: str, tmp: Path) -> FileResult:
     """Parse, validate and stage one file into temp tables ``pub_<feed>`` and ``rej_out_<feed>``."""
     started = time.perf_counter()
@@ -153,24 +166,28 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
     if feed.header:
         _check_header(feed, src)
     code = feed.code
-    cols = {c.name: "VARCHAR" for c in feed.columns}
-    columns_sql = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in cols) + "}"
-    empty = src.stat().st_size == 0
     names = ", ".join(q(c.name) for c in feed.columns)
-    if empty:
-        nulls = ", ".join("NULL::VARCHAR AS " + q(n) for n in cols)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE stg_{code} AS SELECT {nulls} LIMIT 0")
+    _drop_staging(con, code)
+    # One pass over the file: parse every column as text and flag the rows failing any check.
+    if src.stat().st_size == 0:
+        nulls = ", ".join(f"NULL::VARCHAR AS {q(c.name)}" for c in feed.columns)
+        con.execute(f"CREATE TEMP TABLE checked_{code} AS SELECT {nulls}, false AS bad, NULL::VARCHAR AS raw LIMIT 0")
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE rej_{code} "
-            "(line BIGINT, csv_line VARCHAR, error_type VARCHAR, error_message VARCHAR)"
+            f"CREATE TEMP TABLE rej_{code} (line BIGINT, csv_line VARCHAR, error_type VARCHAR, error_message VARCHAR)"
         )
     else:
-        con.execute(f"DROP TABLE IF EXISTS rej_{code}")
-        con.execute(f"DROP TABLE IF EXISTS scan_{code}")
+        # Fields are read as "o_<column>" (the text as sent, kept for the raw text of bad rows),
+        # trimmed once, then checked; only bad rows build their raw text.
+        columns_sql = "{" + ", ".join(f"'o_{c.name}': 'VARCHAR'" for c in feed.columns) + "}"
+        values = ", ".join(f"{trimmed('o_' + c.name)} AS {q(c.name)}" for c in feed.columns)
+        sent = ", ".join(f"coalesce({q('o_' + c.name)}, '')" for c in feed.columns)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE stg_{code} AS SELECT {names} FROM read_csv($path, delim=$delim, "
-            f"header=$header, columns={columns_sql}, auto_detect=false, quote='', escape='', "
-            f"store_rejects=true, rejects_table='rej_{code}', rejects_scan='scan_{code}', strict_mode=true)",
+            f"""CREATE TEMP TABLE checked_{code} AS
+            SELECT {names}, bad, CASE WHEN bad THEN concat_ws({lit(feed.delimiter)}, {sent}) END AS raw
+            FROM (SELECT *, {bad_expr(feed)} AS bad FROM (
+                SELECT *, {values} FROM read_csv($path, delim=$delim, header=$header, columns={columns_sql},
+                    auto_detect=false, quote='', escape='', store_rejects=true, rejects_table='rej_{code}',
+                    rejects_scan='scan_{code}', strict_mode=true)))""",
             {"path": str(src), "delim": feed.delimiter, "header": feed.header},
         )
     bad_unicode = con.execute(
@@ -182,55 +199,53 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
             feed=code,
         )
     first_line = 2 if feed.header else 1
-    accepted_structure = con.execute(f"SELECT count(*) FROM stg_{code}").fetchone()[0]  # type: ignore[index]
+    key = ", ".join(q(k) for k in feed.key)
+    parsed, distinct_keys = con.execute(f"SELECT count(*), count(DISTINCT hash({key})) FROM checked_{code}").fetchone()  # type: ignore[misc]
     broken = con.execute(f"SELECT count(DISTINCT line) FROM rej_{code}").fetchone()[0]  # type: ignore[index]
-    result.received = int(accepted_structure) + int(broken)
-    if result.received and accepted_structure == 0 and len(feed.columns) > 1:
+    result.received = int(parsed) + int(broken)
+    if result.received and parsed == 0 and len(feed.columns) > 1:
         raise LoadFailed(
             f"{path.name} 没有一行是 {len(feed.columns)} 列，分隔符或格式错误 / no row has the expected "
             f"{len(feed.columns)} columns: wrong delimiter or layout",
             feed=code,
         )
-    # Line numbers of the rows the engine parsed: the data lines that are not among the broken ones
-    # (in the usual case of no broken line, simply the row's position).
-    if broken:
-        line_no = "good.line"
-        source = f"""(SELECT *, rowid + 1 AS k FROM stg_{code}) s JOIN (
-            SELECT line, row_number() OVER (ORDER BY line) AS k
-            FROM (SELECT range + {first_line} AS line FROM range({result.received}))
-            WHERE line NOT IN (SELECT DISTINCT line FROM rej_{code})
-        ) good USING (k)"""
+    if not broken and distinct_keys == parsed:
+        # The usual case: every line parsed (line number = position) and no key repeats (distinct
+        # hashes prove distinct keys). A view: nothing is copied.
+        con.execute(
+            f"CREATE TEMP VIEW rows_{code} AS SELECT *, rowid + {first_line} AS line_no, 1 AS occurrence, "
+            f"NULL::BIGINT AS first_line FROM checked_{code}"
+        )
     else:
-        line_no = f"rowid + {first_line}"
-        source = f"stg_{code}"
-    key = ", ".join(q(k) for k in feed.key)
-    key_dups = con.execute(f"SELECT count(*) - count(DISTINCT ({key})) FROM stg_{code}").fetchone()[0]  # type: ignore[index]
-    if key_dups:
-        occurrence = f"row_number() OVER (PARTITION BY {key} ORDER BY line_no)"
-        first = f"min(line_no) OVER (PARTITION BY {key})"
-    else:
-        occurrence, first = "1", "NULL::BIGINT"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE checked_{code} AS
-        SELECT *, {reasons_expr(feed)} AS reasons, {occurrence} AS occurrence, {first} AS first_line
-        FROM (SELECT {names}, {line_no} AS line_no FROM {source})"""
-    )
+        # Line numbers of the parsed rows are the data lines that are not among the broken ones;
+        # a repeated key keeps its first line and rejects the others with a pointer to it.
+        con.execute(
+            f"""CREATE TEMP TABLE lines_{code} AS
+            SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY line_no) AS occurrence,
+                   min(line_no) OVER (PARTITION BY {key}) AS first_line
+            FROM (SELECT c.*, good.line AS line_no
+                  FROM (SELECT *, rowid + 1 AS k FROM checked_{code}) c JOIN (
+                      SELECT line, row_number() OVER (ORDER BY line) AS k
+                      FROM (SELECT range + {first_line} AS line FROM range({result.received}))
+                      WHERE line NOT IN (SELECT DISTINCT line FROM rej_{code})
+                  ) good USING (k))"""
+        )
+        con.execute(f"CREATE TEMP VIEW rows_{code} AS SELECT * FROM lines_{code}")
     bd = business_date
+    # Bad rows carry the text as sent; a good row rejected as a repeated key shows its trimmed fields.
     raw = (
-        "concat_ws('"
-        + feed.delimiter.replace("'", "''")
-        + "', "
+        f"coalesce(raw, concat_ws({lit(feed.delimiter)}, "
         + ", ".join(f"coalesce({q(c.name)}, '')" for c in feed.columns)
-        + ")"
+        + "))"
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE rej_out_{code} AS
         SELECT strptime('{bd}', '%Y%m%d')::DATE AS business_date, '{code}' AS feed, $file AS file_name,
                line_no, {raw} AS raw,
-               concat_ws('; ', nullif(reasons, ''),
+               concat_ws('; ', nullif({reasons_expr(feed)}, ''),
                          CASE WHEN occurrence > 1 THEN 'duplicate key (first at line ' || first_line || ')' END)
                  AS reason
-        FROM checked_{code} WHERE reasons <> '' OR occurrence > 1
+        FROM rows_{code} WHERE bad OR occurrence > 1
         UNION ALL
         SELECT strptime('{bd}', '%Y%m%d')::DATE, '{code}', $file, line, any_value(csv_line),
                string_agg(DISTINCT error_type || ': ' || error_message, '; ')
@@ -238,7 +253,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
         {"file": path.name},
     )
     result.accepted = int(
-        con.execute(f"SELECT count(*) FROM checked_{code} WHERE reasons = '' AND occurrence = 1").fetchone()[0]  # type: ignore[index]
+        con.execute(f"SELECT count(*) FROM rows_{code} WHERE NOT bad AND occurrence = 1").fetchone()[0]  # type: ignore[index]
     )
     result.rejected = int(con.execute(f"SELECT count(*) FROM rej_out_{code}").fetchone()[0])  # type: ignore[index]
     assert result.accepted + result.rejected == result.received, (code, result)
@@ -252,7 +267,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
         idx = [c.name for c in feed.columns].index(feed.amount) + 1
         got = con.execute(
             f"""SELECT coalesce(sum(a), 0) FROM (
-                SELECT try_cast(nullif(trim({q(feed.amount)}), '') AS DECIMAL(20, 4)) AS a FROM stg_{code}
+                SELECT try_cast({q(feed.amount)} AS DECIMAL(20, 4)) AS a FROM checked_{code}
                 UNION ALL
                 SELECT try_cast(string_split(any_value(csv_line), $delim)[{idx}] AS DECIMAL(20, 4))
                 FROM rej_{code} GROUP BY line)""",
@@ -269,13 +284,11 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
     return result
 
 
-def check_order(con: duckdb.DuckDBPyConnection, business_date: str) -> bool:
+def check_order(wh: Warehouse, business_date: str) -> bool:
     """True when the date replaces a published one; refuses a new date older than the latest."""
     d = parse_business_date(business_date)
-    row = con.execute(
-        "SELECT max(business_date), count(*) FILTER (WHERE business_date = $d) FROM etl_published", {"d": d}
-    ).fetchone()
-    latest, exists = (row[0], row[1]) if row else (None, 0)
+    row = wh.query("SELECT max(business_date), count(*) FILTER (WHERE business_date = :d) FROM etl_published", {"d": d})
+    latest, exists = (row[0][0], row[0][1]) if row else (None, 0)
     if exists:
         return True
     if latest is not None and d < latest:
@@ -286,8 +299,13 @@ def check_order(con: duckdb.DuckDBPyConnection, business_date: str) -> bool:
     return False
 
 
+def latest_published(wh: Warehouse) -> str | None:
+    d = wh.scalar("SELECT max(business_date) FROM etl_published")
+    return f"{d:%Y%m%d}" if d else None
+
+
 def load_date(
-    con: duckdb.DuckDBPyConnection,
+    wh: Warehouse,
     in_dir: Path,
     business_date: str,
     feeds: Iterable[Feed] = FEEDS,
@@ -296,44 +314,71 @@ def load_date(
     """Validate every file of the date, then publish it atomically (or raise LoadFailed, publishing nothing)."""
     started = time.perf_counter()
     feeds = list(feeds)
-    ensure_schema(con, feeds)
+    ensure_schema(wh, feeds)
     result = DateResult(business_date)
-    result.replaced = check_order(con, business_date)
-    with tempfile.TemporaryDirectory(prefix="bankcrm-etl-") as tmp:
+    result.replaced = check_order(wh, business_date)
+    with tempfile.TemporaryDirectory(prefix="bankcrm-etl-") as tmp, wh.staging() as stage:
+        try:
+            for f in feeds:
+                fr = stage_file(stage, f, in_dir / f.file_name(business_date), business_date, Path(tmp))
+                result.files.append(fr)
+                if on_file:
+                    on_file(fr)
+            _publish(wh, stage, feeds, business_date, result, Path(tmp))
+        finally:
+            for f in feeds:
+                _drop_staging(stage, f.code)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _accepted_select(f: Feed, bd: str) -> str:
+    typed = ", ".join(f"{typed_expr(c)} AS {q(c.name)}" for c in f.columns)
+    return (
+        f"SELECT strptime('{bd}', '%Y%m%d')::DATE AS business_date, line_no, {typed} "
+        f"FROM rows_{f.code} WHERE NOT bad AND occurrence = 1"
+    )
+
+
+REJECT_COLUMNS = ("business_date", "feed", "file_name", "line_no", "raw", "reason")
+
+
+def _publish(
+    wh: Warehouse, stage: duckdb.DuckDBPyConnection, feeds: list[Feed], bd: str, result: DateResult, tmp: Path
+) -> None:
+    """Replace the date's rows in the fact tables and the reject store and mark it published, in one
+    transaction: on the DuckDB store straight from the staging tables, on PostgreSQL with COPY."""
+    d = parse_business_date(bd)
+    exported: dict[str, tuple[Path, Path]] = {}
+    if wh.dialect != "duckdb":
         for f in feeds:
-            fr = stage_file(con, f, in_dir / f.file_name(business_date), business_date, Path(tmp))
-            result.files.append(fr)
-            if on_file:
-                on_file(fr)
-    d = parse_business_date(business_date)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for f in feeds:
-            con.execute(f"DELETE FROM {fact_table(f)} WHERE business_date = $d", {"d": d})
-            typed = ", ".join(f"{typed_expr(c)} AS {q(c.name)}" for c in f.columns)
-            con.execute(
-                f"INSERT INTO {fact_table(f)} BY NAME SELECT $d AS business_date, line_no, {typed} "
-                f"FROM checked_{f.code} WHERE reasons = '' AND occurrence = 1",
-                {"d": d},
+            facts, rejects = tmp / f"{f.code}.csv", tmp / f"{f.code}.rej.csv"
+            stage.execute(f"COPY ({_accepted_select(f, bd)}) TO '{safe_path(facts)}' (FORMAT csv, HEADER false)")
+            stage.execute(
+                f"COPY (SELECT {', '.join(REJECT_COLUMNS)} FROM rej_out_{f.code}) "
+                f"TO '{safe_path(rejects)}' (FORMAT csv, HEADER false)"
             )
-            con.execute("DELETE FROM etl_reject WHERE business_date = $d AND feed = $f", {"d": d, "f": f.code})
-            con.execute(f"INSERT INTO etl_reject BY NAME SELECT * FROM rej_out_{f.code}")
-        con.execute(
-            "INSERT OR REPLACE INTO etl_published VALUES ($d, now()::TIMESTAMP, $n, $a, $r)",
+            exported[f.code] = (facts, rejects)
+    with wh.transaction() as tx:
+        for f in feeds:
+            tx.execute(f"DELETE FROM {fact_table(f)} WHERE business_date = :d", {"d": d})
+            tx.execute("DELETE FROM etl_reject WHERE business_date = :d AND feed = :f", {"d": d, "f": f.code})
+            if isinstance(tx, PgWarehouse):
+                facts, rejects = exported[f.code]
+                tx.copy_csv(fact_table(f), ["business_date", "line_no", *(c.name for c in f.columns)], facts)
+                tx.copy_csv("etl_reject", REJECT_COLUMNS, rejects)
+            else:
+                stage.execute(f"INSERT INTO {fact_table(f)} BY NAME {_accepted_select(f, bd)}")
+                stage.execute(f"INSERT INTO etl_reject BY NAME SELECT * FROM rej_out_{f.code}")
+        tx.execute("DELETE FROM etl_published WHERE business_date = :d", {"d": d})
+        tx.execute(
+            "INSERT INTO etl_published (business_date, published_at, files, rows_accepted, rows_rejected) "
+            "VALUES (:d, :at, :n, :a, :r)",
             {
                 "d": d,
+                "at": datetime.now(UTC).replace(tzinfo=None),
                 "n": len(feeds),
                 "a": sum(x.accepted for x in result.files),
                 "r": sum(x.rejected for x in result.files),
             },
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for f in feeds:
-            for t in ("stg", "checked", "rej_out"):
-                con.execute(f"DROP TABLE IF EXISTS {t}_{f.code}")
-    result.seconds = time.perf_counter() - started
-    return result

@@ -112,14 +112,14 @@ def list_rejects(
         raise NotFound("加载任务或文件不存在 / run or file not found")
     wh = request.app.state.warehouse()
     d = f"{run.business_date[:4]}-{run.business_date[4:6]}-{run.business_date[6:]}"
-    total = wh.execute(
-        "SELECT count(*) FROM etl_reject WHERE business_date = $d::DATE AND feed = $f", {"d": d, "f": feed}
-    ).fetchone()[0]
-    rows = wh.execute(
-        "SELECT file_name, line_no, raw, reason FROM etl_reject WHERE business_date = $d::DATE AND feed = $f "
-        "ORDER BY line_no LIMIT $n OFFSET $o",
+    total = wh.scalar(
+        "SELECT count(*) FROM etl_reject WHERE business_date = CAST(:d AS DATE) AND feed = :f", {"d": d, "f": feed}
+    )
+    rows = wh.query(
+        "SELECT file_name, line_no, raw, reason FROM etl_reject WHERE business_date = CAST(:d AS DATE) AND feed = :f "
+        "ORDER BY line_no LIMIT :n OFFSET :o",
         {"d": d, "f": feed, "n": page_size, "o": (page - 1) * page_size},
-    ).fetchall()
+    )
     clear = p.can_unmask
     items = [
         RejectOut(file_name=r[0], line_no=r[1], raw=r[2] if clear or r[2] is None else redact_text(r[2]), reason=r[3])

@@ -26,8 +26,13 @@ def lit(text: str) -> str:
 
 
 def v(c: Column) -> str:
-    """The column's text with surrounding blanks removed; empty means missing."""
-    return f"nullif(trim({q(c.name)}), '')"
+    """The column's value as the checks see it: the loader reads each field once as text with the
+    surrounding blanks removed, empty meaning missing (``trimmed``)."""
+    return q(c.name)
+
+
+def trimmed(field: str) -> str:
+    return f"nullif(trim({q(field)}), '')"
 
 
 def valid_date(expr: str) -> str:
@@ -99,6 +104,13 @@ def reasons_expr(feed: Feed) -> str:
         for cond, reason in column_checks(feed, c):
             parts.append(f"CASE WHEN coalesce({cond}, false) THEN {lit(reason)} END")
     return "concat_ws('; ', " + ", ".join(parts) + ")"
+
+
+def bad_expr(feed: Feed) -> str:
+    """True when any check fails: evaluated for every row, so it builds no text (the reasons are
+    spelled out afterwards for the bad rows only)."""
+    conds = [f"({cond})" for c in feed.columns for cond, _ in column_checks(feed, c)]
+    return "coalesce(" + " OR ".join(conds) + ", false)" if conds else "false"
 
 
 def typed_expr(c: Column) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 from sqlalchemy.orm import Session, sessionmaker
 
 from bankcrm.auth import audit
@@ -15,8 +14,9 @@ from bankcrm.clock import Clock
 from bankcrm.etl import snapshot
 from bankcrm.etl.identity import Resolution, holder_feeds, resolve
 from bankcrm.etl.layouts import FEEDS, Feed
-from bankcrm.etl.loader import FileResult, LoadFailed, load_date
+from bankcrm.etl.loader import FileResult, LoadFailed, latest_published, load_date
 from bankcrm.etl.models import EtlRun, EtlRunFile, RunStatus
+from bankcrm.warehouse import Warehouse
 
 
 def start_run(db: Session, business_date: str, *, actor: Actor, clock: Clock) -> EtlRun:
@@ -31,7 +31,7 @@ def start_run(db: Session, business_date: str, *, actor: Actor, clock: Clock) ->
 
 def run_load(
     factory: sessionmaker[Session],
-    wh: duckdb.DuckDBPyConnection,
+    wh: Warehouse,
     in_dir: Path,
     business_date: str,
     *,
@@ -64,8 +64,7 @@ def run_load(
                 resolution = resolve(db, wh, business_date, now=clock.now())
                 db.commit()
                 snapshot.export_links(db, wh)
-            latest = wh.execute("SELECT strftime(max(business_date), '%Y%m%d') FROM etl_published").fetchone()
-            snapshot.build(wh, latest[0] if latest and latest[0] else business_date)
+            snapshot.build(wh, latest_published(wh) or business_date)
     except LoadFailed as e:
         status, message, failed_feed = RunStatus.failed, e.message, e.feed
     except Exception as e:  # recorded, then re-raised: a bug must not leave a run "running" forever
