@@ -20,9 +20,7 @@ def test_named_parameters_are_bound_not_pasted(wh: Warehouse) -> None:
     wh.execute("CREATE TABLE t (d DATE, s VARCHAR)")
     evil = "x'); DROP TABLE t; --"
     wh.execute("INSERT INTO t VALUES (:d, :s)", {"d": date(2026, 1, 5), "s": evil})
-    assert wh.query("SELECT CAST(d AS VARCHAR)::VARCHAR, s FROM t WHERE s = :s", {"s": evil}) == [
-        ("2026-01-05", evil)
-    ]
+    assert wh.query("SELECT CAST(d AS VARCHAR)::VARCHAR, s FROM t WHERE s = :s", {"s": evil}) == [("2026-01-05", evil)]
 
 
 def test_a_failed_transaction_leaves_nothing(wh: Warehouse) -> None:

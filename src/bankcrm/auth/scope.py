@@ -71,7 +71,9 @@ def customer_clause(principal: Principal) -> ColumnElement[bool]:
 
 
 def readable_customers(principal: Principal) -> Select[Customer]:
-    return select(Customer).where(customer_clause(principal))
+    """Customers the caller may read; records merged into another (data-quality repairs) are history
+    and never listed."""
+    return select(Customer).where(customer_clause(principal), Customer.merged_into_id.is_(None))
 
 
 def audit_clause(principal: Principal) -> ColumnElement[bool]:

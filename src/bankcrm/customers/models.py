@@ -30,6 +30,9 @@ class Customer(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("org.id"))
     source: Mapped[str | None] = mapped_column(String(16))
     """The system the customer was first seen in (``cif``, ``sav``, ...); None when entered by staff."""
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
+    """Set when staff merged this record into another (one person under two IDs): its accounts and
+    managers moved there; it stays for history and is left out of lists and searches."""
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

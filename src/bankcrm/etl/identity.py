@@ -22,7 +22,7 @@ from bankcrm.etl.layouts import FEEDS, Feed
 from bankcrm.etl.loader import fact_table, parse_business_date
 from bankcrm.etl.models import DqIssue, DqStatus
 from bankcrm.etl.rules import RESIDENT_WEIGHTS, q
-from bankcrm.orgs.models import Org, OrgMapping
+from bankcrm.orgs.models import Org, OrgMapping, OrgMappingRule
 from bankcrm.warehouse import Warehouse
 
 SYSTEM_USER = "system"
@@ -80,6 +80,7 @@ def unify_orgs(db: Session, wh: Warehouse, bd: str, now: datetime, result: Resol
                 seen.setdefault((f.system, code), None)
     by_code = {o.code: o.id for o in db.scalars(select(Org))}
     known = {(m.system, m.src_code): m for m in db.scalars(select(OrgMapping))}
+    rules = {r.system: r for r in db.scalars(select(OrgMappingRule))}
     for (system, code), name in seen.items():
         m = known.get((system, code))
         if m is None:
@@ -94,6 +95,11 @@ def unify_orgs(db: Session, wh: Warehouse, bd: str, now: datetime, result: Resol
             )
             db.add(m)
             known[(system, code)] = m
+        rule = rules.get(system)
+        if m.org_id is None and rule is not None:
+            target = rule.target(code)
+            if target and target in by_code:
+                m.org_id, m.method, m.updated_at = by_code[target], "rule", now
         if m.org_id is None:
             result.orgs_unmapped += 1
             _raise(
@@ -146,10 +152,19 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
     mapping = {(m.system, m.src_code): m.org_id for m in db.scalars(select(OrgMapping))}
     root = db.scalar(select(Org.id).where(Org.parent_id.is_(None)))
     # Plain tuples, not ORM objects: these maps cover every customer and link of the bank.
-    existing = {(t, n): i for t, n, i in db.execute(select(Customer.id_type, Customer.id_no, Customer.id))}
+    # A record merged into another by staff keeps its ID: what names that ID now joins the survivor.
+    existing = {
+        (t, n): i
+        for t, n, i in db.execute(
+            select(Customer.id_type, Customer.id_no, func.coalesce(Customer.merged_into_id, Customer.id))
+        )
+    }
     # (name, org) -> the first customer known under it: an existing id, or the key of one created now.
     names_in_org: dict[tuple[str, int], int | tuple[str, str]] = {
-        (n, o): i for n, o, i in db.execute(select(Customer.name, Customer.org_id, Customer.id))
+        (n, o): i
+        for n, o, i in db.execute(
+            select(Customer.name, Customer.org_id, Customer.id).where(Customer.merged_into_id.is_(None))
+        )
     }
     reviews: list[tuple[tuple[str, str], int | tuple[str, str]]] = []
     next_no = (db.scalar(select(func.count()).select_from(Customer)) or 0) + 1
@@ -214,6 +229,13 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
     linked = {
         (s, a): c for s, a, c in db.execute(select(AccountLink.system, AccountLink.account_no, AccountLink.customer_id))
     }
+    # Links staff set by hand (relinked, merged) are their decision: the feed does not reopen them.
+    by_staff = {
+        (s, a)
+        for s, a in db.execute(
+            select(AccountLink.system, AccountLink.account_no).where(AccountLink.method.in_(("manual", "merged")))
+        )
+    }
     for system, ref, id_type, norm_id, upgraded in links:
         cid = existing.get((id_type, norm_id))
         if cid is None:
@@ -228,7 +250,7 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
             )
             linked[(system, ref)] = cid
             result.links_created += 1
-        elif old != cid:
+        elif old != cid and (system, ref) not in by_staff:
             _raise(
                 db,
                 result,

@@ -11,15 +11,23 @@ from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth import audit
 from bankcrm.auth.principal import Principal
 from bankcrm.errors import BadRequest, Conflict, NotFound
-from bankcrm.etl import dq, service
+from bankcrm.etl import dq, service, snapshot
 from bankcrm.etl.layouts import BY_CODE
+from bankcrm.etl.loader import latest_published
 from bankcrm.etl.models import DqStatus, EtlRun, EtlRunFile, RunStatus
 from bankcrm.etl.schemas import (
     DqCloseIn,
     DqIssueOut,
+    MergeIn,
+    MergeOut,
     OrgMappingIn,
     OrgMappingOut,
+    OrgMappingRuleIn,
+    OrgMappingRuleOut,
+    OrgMappingRuleResult,
     RejectOut,
+    RelinkIn,
+    RelinkOut,
     RunDetailOut,
     RunFileOut,
     RunOut,
@@ -172,3 +180,65 @@ def map_org(
     now: Now,
 ) -> OrgMappingOut:
     return OrgMappingOut.model_validate(dq.map_org(db, p, system, src_code, body.org_id, now=now))
+
+
+@router.get("/org-mapping-rules", operation_id="etl-org_mapping_rules")
+def list_org_mapping_rules(db: DbSession, p: Annotated[Principal, requires("dq.view")]) -> list[OrgMappingRuleOut]:
+    return [OrgMappingRuleOut.model_validate(r) for r in dq.list_rules(db)]
+
+
+@router.put("/org-mapping-rules/{system}", operation_id="etl-save_org_mapping_rule")
+def save_org_mapping_rule(
+    system: KeyPath,
+    body: OrgMappingRuleIn,
+    db: DbSession,
+    p: Annotated[Principal, requires("dq.edit")],
+    now: Now,
+) -> OrgMappingRuleResult:
+    """Map a whole source system's codes by prefix (the card system's ``K320106`` → ``320106``), now
+    for its unmapped codes and at every load for new ones."""
+    rule, mapped, unmapped = dq.save_rule(db, p, system, body.strip_prefix, body.add_prefix, now=now)
+    return OrgMappingRuleResult(rule=OrgMappingRuleOut.model_validate(rule), mapped=mapped, unmapped=unmapped)
+
+
+@router.delete("/org-mapping-rules/{system}", operation_id="etl-delete_org_mapping_rule", status_code=204)
+def delete_org_mapping_rule(
+    system: KeyPath, db: DbSession, p: Annotated[Principal, requires("dq.edit")], now: Now
+) -> None:
+    dq.delete_rule(db, p, system, now=now)
+
+
+def _refresh_snapshot(request: Request) -> None:
+    """Customer totals follow the links: re-export them and rebuild the snapshot in the job runner."""
+    app = request.app
+
+    def job() -> object:
+        wh = app.state.warehouse()
+        with app.state.sessionmaker() as db:
+            snapshot.export_links(db, wh)
+        latest = latest_published(wh)
+        return snapshot.build(wh, latest) if latest else 0
+
+    app.state.jobs.submit("snapshot.refresh", job)
+
+
+@router.post("/dq/merge", operation_id="etl-dq_merge")
+def merge_customers(
+    body: MergeIn, request: Request, db: DbSession, p: Annotated[Principal, requires("dq.edit")], now: Now
+) -> MergeOut:
+    """One person under two customer records: the second's accounts and managers move to the first."""
+    survivor, moved = dq.merge_customers(db, p, body.survivor_id, body.merged_id, body.note, now=now)
+    db.commit()
+    _refresh_snapshot(request)
+    return MergeOut(survivor_id=survivor.id, links_moved=moved)
+
+
+@router.post("/dq/relink", operation_id="etl-dq_relink")
+def relink_account(
+    body: RelinkIn, request: Request, db: DbSession, p: Annotated[Principal, requires("dq.edit")], now: Now
+) -> RelinkOut:
+    """Move one source account to another customer (the account number travels in the body, never the URL)."""
+    link = dq.relink_account(db, p, body.system, body.account_no, body.customer_id, body.note, now=now)
+    db.commit()
+    _refresh_snapshot(request)
+    return RelinkOut(system=link.system, customer_id=link.customer_id)

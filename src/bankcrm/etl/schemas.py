@@ -90,3 +90,51 @@ class OrgMappingOut(Out):
 
 class OrgMappingIn(In):
     org_id: Id
+
+
+Prefix = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{0,16}$")]
+Note = Annotated[str, Field(min_length=2, max_length=500)]
+
+
+class OrgMappingRuleIn(In):
+    strip_prefix: Prefix = ""
+    add_prefix: Prefix = ""
+
+
+class OrgMappingRuleOut(Out):
+    system: str
+    strip_prefix: str
+    add_prefix: str
+    updated_at: UtcDateTime
+    updated_by: str
+
+
+class OrgMappingRuleResult(Out):
+    rule: OrgMappingRuleOut
+    mapped: int
+    """Unmapped codes of the system the rule placed now."""
+    unmapped: int
+    """Codes still unmapped (no such org in the tree, or outside the caller's scope)."""
+
+
+class MergeIn(In):
+    survivor_id: Id
+    merged_id: Id
+    note: Note
+
+
+class MergeOut(Out):
+    survivor_id: int
+    links_moved: int
+
+
+class RelinkIn(In):
+    system: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,8}$")]
+    account_no: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_-]{1,40}$")]
+    customer_id: Id
+    note: Note
+
+
+class RelinkOut(Out):
+    system: str
+    customer_id: int

@@ -66,3 +66,23 @@ class OrgMapping(Base):
     org_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
     method: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime]
+
+
+class OrgMappingRule(Base):
+    """A rule for a whole source system (批量归并): its code ``c`` names the tree org whose code is
+    ``add_prefix + c[len(strip_prefix):]`` when ``c`` starts with ``strip_prefix`` (the card system's
+    ``K320106`` is the tree's ``320106``). Applied to unmapped codes when saved and to new codes at
+    each load; a code it cannot place stays unmapped and reported."""
+
+    __tablename__ = "org_mapping_rule"
+
+    system: Mapped[str] = mapped_column(String(16), primary_key=True)
+    strip_prefix: Mapped[str] = mapped_column(String(16), default="")
+    add_prefix: Mapped[str] = mapped_column(String(16), default="")
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+    def target(self, src_code: str) -> str | None:
+        if not src_code.startswith(self.strip_prefix):
+            return None
+        return self.add_prefix + src_code[len(self.strip_prefix) :]

@@ -228,6 +228,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/etl/dq/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge Customers
+         * @description One person under two customer records: the second's accounts and managers move to the first.
+         */
+        post: operations["etl-dq_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/etl/dq/relink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Relink Account
+         * @description Move one source account to another customer (the account number travels in the body, never the URL).
+         */
+        post: operations["etl-dq_relink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/etl/org-mapping-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Org Mapping Rules */
+        get: operations["etl-org_mapping_rules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/etl/org-mapping-rules/{system}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save Org Mapping Rule
+         * @description Map a whole source system's codes by prefix (the card system's ``K320106`` → ``320106``), now
+         *     for its unmapped codes and at every load for new ones.
+         */
+        put: operations["etl-save_org_mapping_rule"];
+        post?: never;
+        /** Delete Org Mapping Rule */
+        delete: operations["etl-delete_org_mapping_rule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/etl/org-mappings": {
         parameters: {
             query?: never;
@@ -997,6 +1076,22 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** MergeIn */
+        MergeIn: {
+            /** Merged Id */
+            merged_id: number;
+            /** Note */
+            note: string;
+            /** Survivor Id */
+            survivor_id: number;
+        };
+        /** MergeOut */
+        MergeOut: {
+            /** Links Moved */
+            links_moved: number;
+            /** Survivor Id */
+            survivor_id: number;
+        };
         /** OrgCreateIn */
         OrgCreateIn: {
             /** Code */
@@ -1054,6 +1149,43 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** OrgMappingRuleIn */
+        OrgMappingRuleIn: {
+            /**
+             * Add Prefix
+             * @default
+             */
+            add_prefix: string;
+            /**
+             * Strip Prefix
+             * @default
+             */
+            strip_prefix: string;
+        };
+        /** OrgMappingRuleOut */
+        OrgMappingRuleOut: {
+            /** Add Prefix */
+            add_prefix: string;
+            /** Strip Prefix */
+            strip_prefix: string;
+            /** System */
+            system: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+        };
+        /** OrgMappingRuleResult */
+        OrgMappingRuleResult: {
+            /** Mapped */
+            mapped: number;
+            rule: components["schemas"]["OrgMappingRuleOut"];
+            /** Unmapped */
+            unmapped: number;
         };
         /** OrgMergeIn */
         OrgMergeIn: {
@@ -1221,6 +1353,24 @@ export interface components {
             raw: string | null;
             /** Reason */
             reason: string;
+        };
+        /** RelinkIn */
+        RelinkIn: {
+            /** Account No */
+            account_no: string;
+            /** Customer Id */
+            customer_id: number;
+            /** Note */
+            note: string;
+            /** System */
+            system: string;
+        };
+        /** RelinkOut */
+        RelinkOut: {
+            /** Customer Id */
+            customer_id: number;
+            /** System */
+            system: string;
         };
         /** RevealIn */
         RevealIn: {
@@ -1876,6 +2026,156 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DqIssueOut"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "etl-dq_merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MergeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "etl-dq_relink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RelinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelinkOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "etl-org_mapping_rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgMappingRuleOut"][];
+                };
+            };
+        };
+    };
+    "etl-save_org_mapping_rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                system: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgMappingRuleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgMappingRuleResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "etl-delete_org_mapping_rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                system: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
