@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -219,6 +219,33 @@ def audit_verify() -> None:
     raise typer.Exit(1)
 
 
+def _hand_to_server(factory: Any, date: str, folder: Path) -> Any:
+    """The server holds the embedded warehouse: queue the run for it and follow it to the end."""
+    import time
+
+    from bankcrm.auth.audit import SYSTEM_ACTOR
+    from bankcrm.clock import Clock
+    from bankcrm.etl.models import EtlRun, RunStatus
+    from bankcrm.etl.service import queue_run
+
+    with factory() as db:
+        run = queue_run(db, date, folder, actor=SYSTEM_ACTOR, clock=Clock())
+        db.commit()
+        run_id = run.id
+    console.print(
+        f"服务器正在使用数据仓库，加载已交给服务器（任务 {run_id}）/ the server holds the warehouse: "
+        f"load handed to it as run {run_id}; Ctrl-C stops watching, not the load"
+    )
+    with console.status(f"run {run_id}: waiting for the server") as status:
+        while True:
+            with factory() as db:
+                run = db.get(EtlRun, run_id)
+            if run.status not in (RunStatus.queued, RunStatus.running):
+                return run
+            status.update(f"run {run_id}: {run.status.value}")
+            time.sleep(1)
+
+
 @etl_app.command("load")
 def etl_load(
     date: Annotated[str, typer.Option(help="business date YYYYMMDD")],
@@ -237,20 +264,21 @@ def etl_load(
 
     engine = _engine()
     migrate.upgrade(engine)
+    factory = make_sessionmaker(engine)
     try:
         wh = warehouse.connect()
-    except RuntimeError as e:
-        console.print(f"[red]{e}[/red]")
-        raise typer.Exit(2) from None
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console) as progress:
-        task = progress.add_task(f"loading {date}", total=len(FEEDS))
+    except RuntimeError:
+        run = _hand_to_server(factory, date, dir)
+    else:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task(f"loading {date}", total=len(FEEDS))
 
-        def on_file(fr: object) -> None:
-            progress.advance(task)
+            def on_file(fr: object) -> None:
+                progress.advance(task)
 
-        run = run_load(make_sessionmaker(engine), wh, dir, date, actor=SYSTEM_ACTOR, clock=Clock(), on_file=on_file)
-    wh.close()
+            run = run_load(factory, wh, dir, date, actor=SYSTEM_ACTOR, clock=Clock(), on_file=on_file)
+        wh.close()
     table = Table(title=f"run {run.id}: {date} {run.status.value}")
     for col in ("rows received", "accepted", "rejected", "seconds"):
         table.add_column(col, justify="right")

@@ -92,3 +92,49 @@ def test_start_a_load_from_the_ui(
     assert run["status"] == "failed" and "data file missing" in run["message"]
     login(client, "auditor")
     assert client.post("/api/etl/runs", json={"business_date": DATE}).status_code == 403
+
+
+def test_a_load_handed_over_by_the_command_line_runs_in_the_server(
+    tmp_path: Path, session_factory: sessionmaker[Session], clock: FrozenClock, bank: Bank, client: TestClient
+) -> None:
+    """`bankcrm etl load` queues the run when the server holds the warehouse; the server's poller claims
+    it once and runs it in its job runner."""
+    import threading
+
+    from bankcrm.etl.models import EtlRun
+    from bankcrm.etl.service import claim_queued, queue_run, serve_queue
+
+    from bankcrm.synth.generate import Options, generate
+
+    folder = tmp_path / "bank"
+    generate(Options(customers=60, days=1, seed=3, out=folder, start=DATE, dirty=0.0))
+    with session_factory() as db:
+        run_id = queue_run(db, DATE, folder, actor=SYSTEM_ACTOR, clock=clock).id
+        db.commit()
+    app = client.app
+    ran: list[str] = []
+    done = threading.Event()
+
+    def submit(name: str, fn: object) -> object:
+        ran.append(name)
+        try:
+            return fn()  # type: ignore[operator]
+        finally:
+            done.set()
+
+    stop = threading.Event()
+    poller = threading.Thread(
+        target=serve_queue,
+        args=(session_factory, app.state.warehouse, submit, clock, stop),  # type: ignore[attr-defined]
+        kwargs={"every": 0.01},
+    )
+    poller.start()  # the test's one database connection is used by this thread alone until it stops
+    assert done.wait(60)
+    stop.set()
+    poller.join()
+    with session_factory() as db:
+        run = db.get(EtlRun, run_id)
+    assert run is not None and run.status == RunStatus.published, run.message
+    assert run.rows_accepted == run.rows_received > 0
+    assert ran == [f"etl.load {DATE} (queued)"]
+    assert claim_queued(session_factory, clock) is None  # claimed once

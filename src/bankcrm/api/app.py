@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -85,7 +86,20 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Loads handed over by `bankcrm etl load` while this server holds the warehouse.
+        from bankcrm.etl.service import serve_queue
+
+        stop = threading.Event()
+        poller = threading.Thread(
+            target=serve_queue,
+            args=(app.state.sessionmaker, app.state.warehouse, app.state.jobs.submit, app.state.clock, stop),
+            name="bankcrm-etl-queue",
+            daemon=True,
+        )
+        poller.start()
         yield
+        stop.set()
+        poller.join(timeout=5)
         app.state.jobs.shutdown()  # a running load finishes (or fails and is recorded) before exit
         app.state.close_warehouse()
 

@@ -14,6 +14,8 @@ from bankcrm.db import Base
 
 
 class RunStatus(enum.StrEnum):
+    queued = "queued"
+    """Handed to the running server by ``bankcrm etl load`` (the server holds the DuckDB file)."""
     running = "running"
     published = "published"
     failed = "failed"
@@ -28,6 +30,8 @@ class EtlRun(Base):
     message: Mapped[str | None] = mapped_column(Text)
     failed_feed: Mapped[str | None] = mapped_column(String(32))
     actor_username: Mapped[str] = mapped_column(String(64))
+    source_dir: Mapped[str | None] = mapped_column(String(500))
+    """The folder a queued run reads (given on the command line); None for loads from the inbox."""
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     seconds: Mapped[float | None]

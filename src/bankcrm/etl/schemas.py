@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from bankcrm.auth.masking import IdNumber
+from bankcrm.auth.masking import AccountNumber, IdNumber
 from bankcrm.etl.models import DqStatus, RunStatus
 from bankcrm.schemas import Id, In, Out, UtcDateTime
 
@@ -130,7 +130,7 @@ class MergeOut(Out):
 
 class RelinkIn(In):
     system: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,8}$")]
-    account_no: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_-]{1,40}$")]
+    account_no: Annotated[AccountNumber, StringConstraints(pattern=r"^[0-9A-Za-z_-]{1,40}$")]
     customer_id: Id
     note: Note
 

@@ -3,9 +3,13 @@ published or failed with the reason, per-file counts and durations."""
 
 from __future__ import annotations
 
+import functools
+import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bankcrm.auth import audit
@@ -18,6 +22,8 @@ from bankcrm.etl.loader import FileResult, LoadFailed, latest_published, load_da
 from bankcrm.etl.models import EtlRun, EtlRunFile, RunStatus
 from bankcrm.warehouse import Warehouse
 
+log = logging.getLogger("bankcrm.etl")
+
 
 def start_run(db: Session, business_date: str, *, actor: Actor, clock: Clock) -> EtlRun:
     """The run's record, visible as ``running`` from now on (the caller commits)."""
@@ -27,6 +33,83 @@ def start_run(db: Session, business_date: str, *, actor: Actor, clock: Clock) ->
     db.add(run)
     db.flush()
     return run
+
+
+def queue_run(db: Session, business_date: str, in_dir: Path, *, actor: Actor, clock: Clock) -> EtlRun:
+    """Hand a load to the running server (which holds the embedded warehouse): the run waits as
+    ``queued`` until the server claims it (the caller commits)."""
+    run = EtlRun(
+        business_date=business_date,
+        status=RunStatus.queued,
+        actor_username=actor.username,
+        started_at=clock.now(),
+        source_dir=str(in_dir.resolve()),
+    )
+    db.add(run)
+    db.flush()
+    audit.append(
+        db,
+        actor,
+        "etl.load.queue",
+        at=clock.now(),
+        target_type="etl_run",
+        target_id=run.id,
+        detail={"business_date": business_date},
+    )
+    return run
+
+
+def claim_queued(factory: sessionmaker[Session], clock: Clock) -> tuple[int, str, Path, Actor] | None:
+    """Take the oldest queued run (one claimer wins: the status changes only from ``queued``)."""
+    with factory() as db:
+        run_id = db.scalar(select(EtlRun.id).where(EtlRun.status == RunStatus.queued).order_by(EtlRun.id).limit(1))
+        if run_id is None:
+            return None
+        claimed = db.execute(
+            update(EtlRun)
+            .where(EtlRun.id == run_id, EtlRun.status == RunStatus.queued)
+            .values(status=RunStatus.running, started_at=clock.now())
+        )
+        db.commit()
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        run = db.get(EtlRun, run_id)
+        assert run is not None and run.source_dir is not None
+        return run.id, run.business_date, Path(run.source_dir), Actor(user_id=None, username=run.actor_username)
+
+
+def serve_queue(
+    factory: sessionmaker[Session],
+    warehouse: Callable[[], Warehouse],
+    submit: Callable[[str, Callable[[], object]], object],
+    clock: Clock,
+    stop: threading.Event,
+    every: float = 2.0,
+) -> None:
+    """The server's side of the hand-off: claim queued runs and run them in the job runner."""
+    while not stop.wait(every):
+        try:
+            claimed = claim_queued(factory, clock)
+        except Exception:
+            log.exception("claiming queued loads failed")
+            continue
+        if claimed is None:
+            continue
+        run_id, business_date, folder, actor = claimed
+        job = functools.partial(_run_claimed, factory, warehouse, folder, business_date, actor, clock, run_id)
+        submit(f"etl.load {business_date} (queued)", job)
+
+
+def _run_claimed(
+    factory: sessionmaker[Session],
+    warehouse: Callable[[], Warehouse],
+    folder: Path,
+    business_date: str,
+    actor: Actor,
+    clock: Clock,
+    run_id: int,
+) -> EtlRun:
+    return run_load(factory, warehouse(), folder, business_date, actor=actor, clock=clock, run_id=run_id)
 
 
 def run_load(

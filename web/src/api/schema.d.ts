@@ -1545,7 +1545,7 @@ export interface components {
          * RunStatus
          * @enum {string}
          */
-        RunStatus: "running" | "published" | "failed";
+        RunStatus: "queued" | "running" | "published" | "failed";
         /** StartLoadIn */
         StartLoadIn: {
             /** Business Date */

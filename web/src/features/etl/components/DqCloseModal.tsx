@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { Alert, Form, Input, Modal, Typography } from 'antd';
+import { Alert, Form, Modal, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { DqIssue } from '../../../api/types';
 import { ApiError } from '../../../api/errors';
 import { notifySuccess } from '../../../lib/notify';
 import { useCloseDqIssue } from '../api/dq';
-import { NOTE_MAX, NOTE_MIN } from '../utils/dq';
+import { DqNoteField } from './DqNoteField';
 
 export type DqCloseStatus = 'resolved' | 'dismissed';
 
@@ -51,21 +51,7 @@ export function DqCloseModal({ issue, status, onClose }: { issue: DqIssue; statu
       <Typography.Paragraph type="secondary">{t(`dq.kinds.${issue.kind}`, { defaultValue: issue.kind })}</Typography.Paragraph>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="dq-close-error" />}
       <Form form={form} layout="vertical">
-        <Form.Item
-          name="note"
-          label={t('dq.fields.note')}
-          rules={[
-            { required: true, whitespace: true, message: t('dq.noteRequired') },
-            {
-              validator: async (_, value: string | undefined) => {
-                const n = (value ?? '').trim().length;
-                if (n > 0 && (n < NOTE_MIN || n > NOTE_MAX)) throw new Error(t('dq.noteLength', { min: NOTE_MIN, max: NOTE_MAX }));
-              },
-            },
-          ]}
-        >
-          <Input.TextArea rows={4} maxLength={NOTE_MAX} showCount data-testid="dq-note" />
-        </Form.Item>
+        <DqNoteField />
       </Form>
     </Modal>
   );

@@ -7,9 +7,11 @@ import { DataTable, usePaging } from '../../../components/DataTable';
 import { formatDateTime } from '../../../lib/format';
 import { useCan } from '../../auth/api/me';
 import { useDqIssues } from '../api/dq';
-import { DQ_KINDS, DQ_STATUSES, detailText, dqStatusColor, kindColor } from '../utils/dq';
+import { DQ_KINDS, DQ_STATUSES, canMerge, canRelink, detailText, dqStatusColor, kindColor } from '../utils/dq';
 import { formatBusinessDate } from '../utils/runs';
 import { DqCloseModal, type DqCloseStatus } from './DqCloseModal';
+import { MergeCustomersModal } from './MergeCustomersModal';
+import { RelinkAccountModal } from './RelinkAccountModal';
 
 /** Issues the loads raised, filtered by kind and status (open by default); ID numbers come masked. */
 export function DqIssuesTab() {
@@ -20,6 +22,8 @@ export function DqIssuesTab() {
   const [status, setStatus] = useState<DqStatus | undefined>('open');
   const issues = useDqIssues({ kind, status, page, page_size: pageSize });
   const [closing, setClosing] = useState<{ issue: DqIssue; status: DqCloseStatus } | null>(null);
+  const [merging, setMerging] = useState<DqIssue | null>(null);
+  const [relinking, setRelinking] = useState<DqIssue | null>(null);
   const canEdit = can('dq.edit');
 
   const columns = [
@@ -79,11 +83,21 @@ export function DqIssuesTab() {
           {
             title: t('dq.fields.actions'),
             key: 'actions',
-            width: 150,
+            width: 240,
             fixed: 'right' as const,
             render: (_: unknown, r: DqIssue) =>
               r.status === 'open' ? (
-                <Space size={0}>
+                <Space size={0} wrap>
+                  {canMerge(r) && (
+                    <Button type="link" size="small" onClick={() => setMerging(r)} data-testid={`dq-merge-${r.id}`}>
+                      {t('dq.actions.merge')}
+                    </Button>
+                  )}
+                  {canRelink(r) && (
+                    <Button type="link" size="small" onClick={() => setRelinking(r)} data-testid={`dq-relink-${r.id}`}>
+                      {t('dq.actions.relink')}
+                    </Button>
+                  )}
                   <Button
                     type="link"
                     size="small"
@@ -149,6 +163,8 @@ export function DqIssuesTab() {
         }
       />
       {closing && <DqCloseModal issue={closing.issue} status={closing.status} onClose={() => setClosing(null)} />}
+      {merging && <MergeCustomersModal issue={merging} onClose={() => setMerging(null)} />}
+      {relinking && <RelinkAccountModal issue={relinking} onClose={() => setRelinking(null)} />}
     </>
   );
 }

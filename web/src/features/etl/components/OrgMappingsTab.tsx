@@ -7,10 +7,15 @@ import { formatDateTime } from '../../../lib/format';
 import { useCan } from '../../auth/api/me';
 import { useOrgTree } from '../../orgs/api/getOrgTree';
 import { flattenOrgs } from '../../orgs/utils/tree';
-import { useOrgMappings } from '../api/dq';
+import { useOrgMappingRules, useOrgMappings, type OrgMappingRule } from '../api/dq';
 import { MapOrgModal } from './MapOrgModal';
+import { OrgMappingRuleModal } from './OrgMappingRuleModal';
+import { OrgMappingRules } from './OrgMappingRules';
 
-/** Source-system org codes and the bank org each maps to; unmapped ones first to be fixed. */
+/**
+ * Source-system org codes and the bank org each maps to; unmapped ones first to be fixed, one by one or
+ * a whole system at once by a prefix rule.
+ */
 export function OrgMappingsTab() {
   const { t } = useTranslation('etl');
   const can = useCan();
@@ -20,7 +25,15 @@ export function OrgMappingsTab() {
   const tree = useOrgTree();
   const orgNames = useMemo(() => new Map(flattenOrgs(tree.data ?? []).map((o) => [o.id, o.name])), [tree.data]);
   const [mapping, setMapping] = useState<OrgMapping | null>(null);
+  const rules = useOrgMappingRules();
+  /** The rule modal: `{}` adds a rule, `{ rule }` edits one. */
+  const [ruleEditing, setRuleEditing] = useState<{ rule?: OrgMappingRule } | null>(null);
   const canEdit = can('dq.edit');
+  const rows = mappings.data?.items;
+  const systems = useMemo(
+    () => [...new Set([...(rows ?? []).map((m) => m.system), ...(rules.data ?? []).map((r) => r.system)])].sort(),
+    [rows, rules.data],
+  );
 
   const columns = [
     { title: t('mappings.fields.system'), dataIndex: 'system', key: 'system', width: 90 },
@@ -72,11 +85,18 @@ export function OrgMappingsTab() {
   ];
 
   return (
-    <>
+    <Space orientation="vertical" style={{ width: '100%' }} size="middle">
+      <OrgMappingRules
+        rules={rules.data}
+        loading={rules.isFetching}
+        canEdit={canEdit}
+        onAdd={() => setRuleEditing({})}
+        onEdit={(rule) => setRuleEditing({ rule })}
+      />
       <DataTable<OrgMapping & { key: string }>
         testId="org-mappings-table"
         rowKey="key"
-        rows={mappings.data?.items.map((m) => ({ ...m, key: `${m.system}/${m.src_code}` }))}
+        rows={rows?.map((m) => ({ ...m, key: `${m.system}/${m.src_code}` }))}
         loading={mappings.isFetching}
         columns={columns}
         paging={paging(mappings.data?.total)}
@@ -95,6 +115,9 @@ export function OrgMappingsTab() {
         }
       />
       {mapping && <MapOrgModal mapping={mapping} onClose={() => setMapping(null)} />}
-    </>
+      {ruleEditing && (
+        <OrgMappingRuleModal rule={ruleEditing.rule} systems={systems} mappings={rows ?? []} onClose={() => setRuleEditing(null)} />
+      )}
+    </Space>
   );
 }

@@ -45,6 +45,7 @@ function stub(permissions: string[], extra: Record<string, { status: number; bod
     'GET /api/auth/me': { status: 200, body: me(permissions) },
     'GET /api/etl/dq/issues': { status: 200, body: issues },
     'GET /api/etl/org-mappings': { status: 200, body: mappings },
+    'GET /api/etl/org-mapping-rules': { status: 200, body: [] },
     'GET /api/orgs/tree': { status: 200, body: tree },
     ...extra,
   });

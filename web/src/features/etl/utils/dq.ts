@@ -1,5 +1,5 @@
 /** Pure display helpers of the data-quality page (no React, no i18n): tested in dq.test.ts. */
-import type { DqStatus } from '../../../api/types';
+import type { DqIssue, DqStatus } from '../../../api/types';
 import { jsonText } from '../../../lib/format';
 
 /** Issue kinds the loads raise, in the order the filter offers them. */
@@ -52,4 +52,49 @@ export const NOTE_MAX = 500;
 export function noteValid(note: string | null | undefined): boolean {
   const n = (note ?? '').trim().length;
   return n >= NOTE_MIN && n <= NOTE_MAX;
+}
+
+/** A rule's prefix: 0–16 letters or digits (the server's check). */
+export const PREFIX_PATTERN = /^[A-Za-z0-9]{0,16}$/;
+/** A source system's code as the server takes it in a URL path. */
+export const SYSTEM_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** The bank org code a prefix rule makes of a source code; null when the code lacks the prefix. */
+export function ruleTarget(srcCode: string, stripPrefix: string, addPrefix: string): string | null {
+  if (!srcCode.startsWith(stripPrefix)) return null;
+  return addPrefix + srcCode.slice(stripPrefix.length);
+}
+
+function positiveId(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
+}
+
+/** Issues that name two records of one person and can be settled by merging them. */
+const MERGE_KINDS = new Set(['name_match_review', 'id_name_conflict']);
+
+export function canMerge(issue: DqIssue): boolean {
+  return issue.status === 'open' && MERGE_KINDS.has(issue.kind);
+}
+
+/** An open `link_changed` issue (with its system and account) can be settled by moving the account. */
+export function canRelink(issue: DqIssue): boolean {
+  return issue.status === 'open' && issue.kind === 'link_changed' && !!issue.system && !!issue.ref;
+}
+
+/**
+ * The ids a merge starts from. For a same-name review the earlier record (the one the new record's name
+ * matched) survives and the new one is merged into it; otherwise the issue's customer is the survivor.
+ */
+export function mergePrefill(issue: DqIssue): { survivor_id?: number; merged_id?: number } {
+  const own = positiveId(issue.customer_id);
+  if (issue.kind === 'name_match_review') {
+    const twin = positiveId(issue.detail?.same_name_customer_id);
+    if (twin !== undefined) return { survivor_id: twin, merged_id: own };
+  }
+  return { survivor_id: own };
+}
+
+/** The customer a moved account goes to: the one the feed now names. */
+export function relinkPrefill(issue: DqIssue): { customer_id?: number } {
+  return { customer_id: positiveId(issue.detail?.now_names_customer_id) };
 }
