@@ -158,3 +158,11 @@ def test_data_administrator_loads_a_date_and_repairs_data_quality(page: Page) ->
     page.get_by_test_id("map-submit").click()
     expect(modal).to_be_hidden()
     expect(mappings).not_to_contain_text("K000000")  # mapped: no longer in the unmapped list
+    # The card system's other codes in one go: a prefix rule.
+    page.get_by_test_id("rules-add").click()
+    rule = page.get_by_test_id("rule-modal")
+    rule.locator('[data-testid="rule-system"] input, input[data-testid="rule-system"]').first.fill("card")
+    rule.get_by_test_id("rule-strip").fill("K")
+    page.get_by_test_id("rule-submit").click()
+    expect(rule).to_be_hidden()
+    expect(page.get_by_test_id("org-mapping-rules-table")).to_contain_text("card")
