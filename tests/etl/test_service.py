@@ -103,7 +103,6 @@ def test_a_load_handed_over_by_the_command_line_runs_in_the_server(
 
     from bankcrm.etl.models import EtlRun
     from bankcrm.etl.service import claim_queued, queue_run, serve_queue
-
     from bankcrm.synth.generate import Options, generate
 
     folder = tmp_path / "bank"
