@@ -116,5 +116,22 @@ Phone = _sensitive(FieldKind.phone)
 AccountNumber = _sensitive(FieldKind.account_number)
 Address = _sensitive(FieldKind.address)
 
+# Customer fields whose values are personal information wherever they appear as data (change history).
+FIELD_KINDS = {
+    "id_no": FieldKind.id_number,
+    "phone": FieldKind.phone,
+    "address": FieldKind.address,
+    "email": FieldKind.address,
+}
+
+
+def mask_field_value(field: str, value: str | None) -> str | None:
+    """A value of the named customer field, masked like its type unless the caller may unmask."""
+    kind = FIELD_KINDS.get(field)
+    if kind is None or _unmask.get():
+        return value
+    return mask(kind, value)
+
+
 # Field names that, wherever they appear in a response schema, must carry one of the types above.
 SENSITIVE_FIELD_NAMES = frozenset({"id_no", "id_number", "phone", "mobile", "account_no", "card_no", "address"})

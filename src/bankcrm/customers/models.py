@@ -1,11 +1,13 @@
-"""ORM models of the customer master and customer-manager assignment."""
+"""ORM models of the customer master, its change history, customer-manager assignment, evaluations /
+referrals / contacts, and VIP tiers."""
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bankcrm.db import Base
@@ -30,6 +32,11 @@ class Customer(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("org.id"))
     source: Mapped[str | None] = mapped_column(String(16))
     """The system the customer was first seen in (``cif``, ``sav``, ...); None when entered by staff."""
+    industry: Mapped[str | None] = mapped_column(String(8))
+    """GB/T 4754 industry code (code table ``industry``); required for corporate customers."""
+    email: Mapped[str | None] = mapped_column(String(100))
+    tier: Mapped[str | None] = mapped_column(String(16))
+    """VIP tier (CUS-7), recomputed after each load from the tier rules; None below every tier."""
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
     """Set when staff merged this record into another (one person under two IDs): its accounts and
     managers moved there; it stays for history and is left out of lists and searches."""
@@ -50,7 +57,7 @@ class CustomerManager(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
-    share: Mapped[float] = mapped_column(Numeric(5, 2))
+    share: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     start_date: Mapped[date]
     end_date: Mapped[date | None]
 
@@ -72,3 +79,54 @@ class AccountLink(Base):
     counts_for_assessment: Mapped[bool] = mapped_column(default=True)
     linked_at: Mapped[datetime]
     linked_by: Mapped[str] = mapped_column(String(64))
+
+
+class CustomerChange(Base):
+    """One field of a customer changed by staff (CUS-1): who, when, from what to what."""
+
+    __tablename__ = "customer_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(String(300))
+    new_value: Mapped[str | None] = mapped_column(String(300))
+    changed_at: Mapped[datetime]
+    changed_by: Mapped[str] = mapped_column(String(64))
+
+
+class RecordKind(enum.StrEnum):
+    evaluation = "evaluation"  # 客户评价
+    referral = "referral"  # 客户推介记录
+    contact = "contact"  # 接触 / 走访记录
+
+
+class CustomerRecord(Base):
+    """An evaluation, referral or contact record of a customer (CUS-5)."""
+
+    __tablename__ = "customer_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[RecordKind] = mapped_column(Enum(RecordKind, native_enum=False, length=16))
+    record_date: Mapped[date]
+    channel: Mapped[str | None] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class TierChange(Base):
+    """A customer's VIP tier as recomputed after a load, kept whenever it changes (CUS-7)."""
+
+    __tablename__ = "customer_tier_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    business_date: Mapped[str] = mapped_column(String(8))
+    old_tier: Mapped[str | None] = mapped_column(String(16))
+    new_tier: Mapped[str | None] = mapped_column(String(16))
+    basis: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+    """The average assets the rule compared (the tier parameter's measure)."""
+    changed_at: Mapped[datetime]

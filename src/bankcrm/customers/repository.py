@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bankcrm.auth.principal import Principal
-from bankcrm.auth.scope import readable_customers
-from bankcrm.customers.models import Customer
+from bankcrm.auth.scope import get_org_in_scope, readable_customers
+from bankcrm.customers.models import AccountLink, Customer, CustomerManager, CustomerType
 from bankcrm.db import contains_pattern
 from bankcrm.errors import NotFound
 from bankcrm.orgs.models import Org
@@ -21,23 +22,68 @@ def may_search_sensitive(p: Principal) -> bool:
     return p.has("customer.reveal") or p.can_unmask
 
 
-SENSITIVE_QUERY = re.compile(r"^[0-9Xx]{7,18}$")
+SENSITIVE_QUERY = re.compile(r"^[0-9Xx]{7,19}$")
+
+
+SORTS: dict[str, InstrumentedAttribute[Any]] = {
+    "customer_no": Customer.customer_no,
+    "name": Customer.name,
+    "org_name": Org.name,
+    "tier": Customer.tier,
+    "updated_at": Customer.updated_at,
+}
 
 
 def search(
-    db: Session, p: Principal, *, q: str | None, page: int, page_size: int
+    db: Session,
+    p: Principal,
+    *,
+    q: str | None,
+    page: int,
+    page_size: int,
+    type: CustomerType | None = None,
+    org_id: int | None = None,
+    tier: str | None = None,
+    manager_id: int | None = None,
+    mine: bool = False,
+    sort: str = "customer_no",
+    order: str = "asc",
 ) -> tuple[list[tuple[Customer, str]], int]:
+    """The caller's readable customers matching typed filters, paged and sorted on the server."""
     stmt = readable_customers(p)
     if q:
         conditions = [Customer.name.like(contains_pattern(q), escape="\\"), Customer.customer_no == q]
         if may_search_sensitive(p):
-            conditions += [Customer.id_no == q.upper(), Customer.phone == q]
+            # ID numbers and phones, and account or card numbers through the account links.
+            conditions += [
+                Customer.id_no == q.upper(),
+                Customer.phone == q,
+                Customer.id.in_(select(AccountLink.customer_id).where(AccountLink.account_no == q)),
+            ]
         stmt = stmt.where(or_(*conditions))
+    if type is not None:
+        stmt = stmt.where(Customer.type == type)
+    if org_id is not None:
+        org = get_org_in_scope(db, p, org_id)
+        stmt = stmt.where(Customer.org_id.in_(select(Org.id).where(Org.path.startswith(org.path, autoescape=True))))
+    if tier is not None:
+        stmt = stmt.where(Customer.tier.is_(None) if tier == "none" else Customer.tier == tier)
+    managed_by = p.user_id if mine else manager_id
+    if managed_by is not None:
+        stmt = stmt.where(
+            Customer.id.in_(
+                select(CustomerManager.customer_id).where(
+                    CustomerManager.user_id == managed_by, CustomerManager.end_date.is_(None)
+                )
+            )
+        )
     total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    key = SORTS[sort]
+    ordering = [key.desc() if order == "desc" else key.asc(), Customer.id.asc()]
     rows = db.execute(
         stmt.add_columns(Org.name)
         .join(Org, Org.id == Customer.org_id)
-        .order_by(Customer.customer_no)
+        .order_by(*ordering)
         .offset((page - 1) * page_size)
         .limit(page_size)
     ).all()
@@ -54,3 +100,8 @@ def get(db: Session, p: Principal, customer_id: int) -> tuple[Customer, str]:
     if row is None:
         raise NotFound("客户不存在 / customer not found")
     return row[0], row[1]
+
+
+def readable_ids(p: Principal) -> Select[tuple[int]]:
+    """The ids of the customers the caller may read, as a subquery for ``IN``."""
+    return readable_customers(p).with_only_columns(Customer.id)

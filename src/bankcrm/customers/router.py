@@ -1,53 +1,103 @@
-"""HTTP routes of customers: list, detail (audited), reveal one field (audited with purpose)."""
+"""HTTP routes of customers: the list with structured filters ("my customers" included) and its
+export, the 360 view (audited), recent transactions, maintenance with history, evaluations /
+referrals / contacts, customer managers and book transfers, and revealing one field (audited)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
 
 from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth import audit
+from bankcrm.auth.models import User, UserStatus
 from bankcrm.auth.principal import Principal
-from bankcrm.customers import repository
-from bankcrm.customers.models import Customer
+from bankcrm.auth.scope import org_subtree_clause
+from bankcrm.customers import holdings, repository, service
+from bankcrm.customers.models import (
+    AccountLink,
+    Customer,
+    CustomerChange,
+    CustomerManager,
+    CustomerRecord,
+    RecordKind,
+    TierChange,
+)
 from bankcrm.customers.schemas import (
     CUSTOMER_COLUMNS,
+    AccountHoldingOut,
+    ChangeOut,
+    Customer360Out,
     CustomerDetailOut,
-    CustomerExportIn,
+    CustomerListExportIn,
+    CustomerListIn,
     CustomerOut,
-    CustomerSearchIn,
+    CustomerProfileOut,
+    CustomerUpdateIn,
+    ManagerCandidateOut,
+    ManagerOut,
+    ManagersIn,
+    MixOut,
+    RecordIn,
+    RecordOut,
     RevealIn,
     RevealOut,
+    TierChangeOut,
+    TotalsOut,
+    TransactionOut,
+    TransferBookIn,
+    TransferBookOut,
+    TrendPointOut,
 )
 from bankcrm.exports import XLSX_RESPONSE, check_size, xlsx_response
 from bankcrm.logging import redact_text
-from bankcrm.schemas import IdPath, Page
-from bankcrm.system.params import get_param
+from bankcrm.orgs.models import Org
+from bankcrm.schemas import IdPath, Page, PageNo, PageSize
+from bankcrm.system.params import get_int, get_param
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
 
 
+def _fields(c: Customer, org_name: str) -> dict[str, object]:
+    """The list fields as stored (masking happens when the response is serialised, once)."""
+    return {
+        "id": c.id,
+        "customer_no": c.customer_no,
+        "type": c.type,
+        "name": c.name,
+        "id_type": c.id_type,
+        "id_no": c.id_no,
+        "phone": c.phone,
+        "org_id": c.org_id,
+        "org_name": org_name,
+        "tier": c.tier,
+    }
+
+
 def _out(c: Customer, org_name: str) -> CustomerOut:
-    return CustomerOut(
-        id=c.id,
-        customer_no=c.customer_no,
-        type=c.type,
-        name=c.name,
-        id_type=c.id_type,
-        id_no=c.id_no,
-        phone=c.phone,
-        org_id=c.org_id,
-        org_name=org_name,
-    )
+    return CustomerOut.model_validate(_fields(c, org_name))
+
+
+def _filters(body: CustomerListIn | CustomerListExportIn) -> dict[str, object]:
+    return {
+        "q": body.q or None,
+        "type": body.type,
+        "org_id": body.org_id,
+        "tier": body.tier,
+        "manager_id": body.manager_id,
+        "mine": body.mine,
+        "sort": body.sort,
+        "order": body.order,
+    }
 
 
 @router.post("/search", operation_id="customers-search")
 def search_customers(
-    body: CustomerSearchIn, db: DbSession, p: Annotated[Principal, requires("customer.view")], now: Now
+    body: CustomerListIn, db: DbSession, p: Annotated[Principal, requires("customer.view")], now: Now
 ) -> Page[CustomerOut]:
-    """A search, not a GET: what staff type (ID numbers, phones) must never land in a URL or access log."""
-    rows, total = repository.search(db, p, q=body.q or None, page=body.page, page_size=body.page_size)
+    """A search, not a GET: what staff type (ID, phone, account numbers) must never land in a URL or log."""
+    rows, total = repository.search(db, p, page=body.page, page_size=body.page_size, **_filters(body))  # type: ignore[arg-type]
     if body.q and repository.may_search_sensitive(p) and repository.SENSITIVE_QUERY.match(body.q):
         # Searches by number are audited (how many matched, never the number).
         audit.append(db, p.actor, "customer.search", at=now, detail={"by": "number", "matches": total})
@@ -56,15 +106,16 @@ def search_customers(
 
 @router.post("/export", operation_id="customers-export", responses=XLSX_RESPONSE)
 def export_customers(
-    body: CustomerExportIn,
+    body: CustomerListExportIn,
     db: DbSession,
     p: Annotated[Principal, requires("customer.view", "data.export")],
     now: Now,
 ) -> Response:
-    q = body.q or None
-    _, total = repository.search(db, p, q=q, page=1, page_size=1)
+    filters = _filters(body)
+    _, total = repository.search(db, p, page=1, page_size=1, **filters)  # type: ignore[arg-type]
     check_size(db, total)
-    rows, _ = repository.search(db, p, q=q, page=1, page_size=max(total, 1))
+    rows, _ = repository.search(db, p, page=1, page_size=max(total, 1), **filters)  # type: ignore[arg-type]
+    shown = {k: (redact_text(str(v)) if k == "q" else str(v)) for k, v in filters.items() if v not in (None, False)}
     return xlsx_response(
         db,
         p,
@@ -74,9 +125,37 @@ def export_customers(
         rows=[_out(c, org) for c, org in rows],
         purpose=body.purpose,
         lang=body.lang,
-        filters={"q": redact_text(q)} if q else {},
+        filters=shown,
         now=now,
     )
+
+
+@router.post("/transfer-book", operation_id="customers-transfer_book")
+def transfer_book(
+    body: TransferBookIn, db: DbSession, p: Annotated[Principal, requires("customer.assign")], now: Now
+) -> TransferBookOut:
+    """Hand a manager's whole book (the customers within the caller's scope) to another manager."""
+    n = service.transfer_book(db, p, body.from_user_id, body.to_user_id, start=body.start_date, now=now)
+    return TransferBookOut(customers=n)
+
+
+@router.get("/manager-candidates", operation_id="customers-manager_candidates")
+def manager_candidates(
+    db: DbSession, p: Annotated[Principal, requires("customer.assign")]
+) -> list[ManagerCandidateOut]:
+    """Active operators in the caller's scope who hold the customer-manager role."""
+    rows = db.execute(
+        select(User, Org.name)
+        .join(Org, Org.id == User.org_id)
+        .where(User.status == UserStatus.active, org_subtree_clause(p))
+        .order_by(Org.path, User.username)
+        .limit(500)
+    ).all()
+    return [
+        ManagerCandidateOut(id=u.id, username=u.username, display_name=u.display_name, org_name=org)
+        for u, org in rows
+        if any(r.code == "customer_manager" for r in u.roles)
+    ]
 
 
 @router.get("/{customer_id}", operation_id="customers-get")
@@ -86,18 +165,208 @@ def get_customer(
     c, org = repository.get(db, p, customer_id)
     if get_param(db, "audit.view_customer_detail"):
         audit.append(db, p.actor, "customer.view", at=now, target_type="customer", target_id=c.id)
-    return CustomerDetailOut(
-        id=c.id,
-        customer_no=c.customer_no,
-        type=c.type,
-        name=c.name,
-        id_type=c.id_type,
-        id_no=c.id_no,
-        phone=c.phone,
-        org_id=c.org_id,
-        org_name=org,
-        address=c.address,
+    return CustomerDetailOut.model_validate(_fields(c, org) | {"address": c.address})
+
+
+def _profile(c: Customer, org: str) -> CustomerProfileOut:
+    return CustomerProfileOut.model_validate(
+        _fields(c, org)
+        | {
+            "address": c.address,
+            "industry": c.industry,
+            "email": c.email,
+            "source": c.source,
+            "created_at": c.created_at,
+            "updated_at": c.updated_at,
+        }
     )
+
+
+@router.get("/{customer_id}/overview", operation_id="customers-overview")
+def customer_overview(
+    customer_id: IdPath,
+    request: Request,
+    db: DbSession,
+    p: Annotated[Principal, requires("customer.view")],
+    now: Now,
+) -> Customer360Out:
+    """The customer 360 view (CUS-4): profile, every account across systems with balances, daily
+    averages and details, totals, the trend over the loaded dates, the product mix, managers,
+    evaluations / referrals / contacts, the change history and tier history. Audited."""
+    c, org = repository.get(db, p, customer_id)
+    if get_param(db, "audit.view_customer_detail"):
+        audit.append(db, p.actor, "customer.view", at=now, target_type="customer", target_id=c.id)
+    wh = request.app.state.warehouse()
+    accounts = holdings.accounts(wh, c.id)
+    counts = dict(
+        db.execute(
+            select(AccountLink.system + ":" + AccountLink.account_no, AccountLink.counts_for_assessment).where(
+                AccountLink.customer_id == c.id
+            )
+        ).all()
+    )
+    totals = holdings.totals(wh, c.id)
+    managers = db.execute(
+        select(CustomerManager, User)
+        .join(User, User.id == CustomerManager.user_id)
+        .where(CustomerManager.customer_id == c.id)
+        .order_by(CustomerManager.end_date.is_not(None), CustomerManager.start_date.desc())
+    ).all()
+    return Customer360Out(
+        profile=_profile(c, org),
+        totals=TotalsOut(**totals) if totals else None,
+        accounts=[
+            AccountHoldingOut(**a, counts_for_assessment=counts.get(f"{a['system']}:{a['account_no']}"))
+            for a in accounts
+        ],
+        trend=[TrendPointOut(**t) for t in holdings.trend(wh, c.id)],
+        mix=[MixOut(**m) for m in holdings.product_mix(accounts)],
+        managers=[
+            ManagerOut(
+                id=m.id,
+                user_id=u.id,
+                username=u.username,
+                display_name=u.display_name,
+                share=m.share,
+                start_date=m.start_date,
+                end_date=m.end_date,
+            )
+            for m, u in managers
+        ],
+        records=[
+            RecordOut.model_validate(r)
+            for r in db.scalars(
+                select(CustomerRecord)
+                .where(CustomerRecord.customer_id == c.id)
+                .order_by(CustomerRecord.record_date.desc(), CustomerRecord.id.desc())
+                .limit(100)
+            )
+        ],
+        changes=[
+            ChangeOut.model_validate(x)
+            for x in db.scalars(
+                select(CustomerChange)
+                .where(CustomerChange.customer_id == c.id)
+                .order_by(CustomerChange.id.desc())
+                .limit(100)
+            )
+        ],
+        tiers=[
+            TierChangeOut.model_validate(x)
+            for x in db.scalars(
+                select(TierChange).where(TierChange.customer_id == c.id).order_by(TierChange.id.desc()).limit(50)
+            )
+        ],
+    )
+
+
+@router.get("/{customer_id}/transactions", operation_id="customers-transactions")
+def customer_transactions(
+    customer_id: IdPath,
+    request: Request,
+    db: DbSession,
+    p: Annotated[Principal, requires("customer.view")],
+    page: PageNo = 1,
+    page_size: PageSize = 20,
+) -> Page[TransactionOut]:
+    """Deposit and card transactions of the customer's accounts over the recent days (a parameter)."""
+    c, _ = repository.get(db, p, customer_id)
+    wh = request.app.state.warehouse()
+    totals = holdings.totals(wh, c.id)
+    rows, total = holdings.transactions(
+        wh,
+        c.id,
+        as_of=totals["as_of"] if totals else None,
+        days=get_int(db, "customer.recent_txn_days"),
+        page=page,
+        page_size=page_size,
+    )
+    return Page[TransactionOut](items=[TransactionOut(**r) for r in rows], total=total)
+
+
+@router.patch("/{customer_id}", operation_id="customers-update")
+def update_customer(
+    customer_id: IdPath,
+    body: CustomerUpdateIn,
+    db: DbSession,
+    p: Annotated[Principal, requires("customer.edit")],
+    now: Now,
+) -> CustomerProfileOut:
+    values = body.model_dump(exclude_unset=True)
+    c = service.update_customer(db, p, customer_id, values, now=now)
+    _, org = repository.get(db, p, c.id)
+    return _profile(c, org)
+
+
+@router.post("/{customer_id}/records", operation_id="customers-add_record", status_code=201)
+def add_record(
+    customer_id: IdPath,
+    body: RecordIn,
+    db: DbSession,
+    p: Annotated[Principal, requires("customer.record")],
+    now: Now,
+) -> RecordOut:
+    r = service.add_record(
+        db,
+        p,
+        customer_id,
+        kind=body.kind,
+        record_date=body.record_date,
+        channel=body.channel,
+        content=body.content,
+        outcome=body.outcome,
+        now=now,
+    )
+    return RecordOut.model_validate(r)
+
+
+@router.get("/{customer_id}/records", operation_id="customers-records")
+def list_records(
+    customer_id: IdPath,
+    db: DbSession,
+    p: Annotated[Principal, requires("customer.view")],
+    kind: RecordKind | None = None,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
+) -> Page[RecordOut]:
+    c, _ = repository.get(db, p, customer_id)
+    stmt = select(CustomerRecord).where(CustomerRecord.customer_id == c.id)
+    if kind:
+        stmt = stmt.where(CustomerRecord.kind == kind)
+    total = len(db.scalars(stmt.with_only_columns(CustomerRecord.id)).all())
+    rows = db.scalars(
+        stmt.order_by(CustomerRecord.record_date.desc(), CustomerRecord.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return Page[RecordOut](items=[RecordOut.model_validate(r) for r in rows], total=total)
+
+
+@router.put("/{customer_id}/managers", operation_id="customers-set_managers")
+def set_managers(
+    customer_id: IdPath,
+    body: ManagersIn,
+    db: DbSession,
+    p: Annotated[Principal, requires("customer.assign")],
+    now: Now,
+) -> list[ManagerOut]:
+    """Replace the current managers (shares summing to 100%); ended assignments stay as history."""
+    kept = service.set_managers(
+        db, p, customer_id, [(m.user_id, m.share) for m in body.managers], start=body.start_date, now=now
+    )
+    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_([m.user_id for m in kept])))}
+    return [
+        ManagerOut(
+            id=m.id,
+            user_id=m.user_id,
+            username=users[m.user_id].username,
+            display_name=users[m.user_id].display_name,
+            share=m.share,
+            start_date=m.start_date,
+            end_date=m.end_date,
+        )
+        for m in kept
+    ]
 
 
 @router.post("/{customer_id}/reveal", operation_id="customers-reveal")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_serializer
 
-from bankcrm.auth.masking import Address, IdNumber, Phone
-from bankcrm.customers.models import CustomerType
+from bankcrm.auth.masking import AccountNumber, Address, IdNumber, Phone, mask_field_value
+from bankcrm.customers.models import CustomerType, RecordKind
 from bankcrm.exports import Column, ExportIn
-from bankcrm.schemas import In, Out, PageNo, PageSize
+from bankcrm.schemas import Id, In, Out, PageNo, PageSize, SafeDate, UtcDateTime
 
 
 class CustomerOut(Out):
@@ -22,6 +24,7 @@ class CustomerOut(Out):
     phone: Phone | None
     org_id: int
     org_name: str
+    tier: str | None = None
 
 
 class CustomerDetailOut(CustomerOut):
@@ -41,16 +44,6 @@ class RevealOut(Out):
     value: str | None
 
 
-class CustomerSearchIn(In):
-    q: Annotated[str, Field(max_length=64)] = ""
-    page: PageNo = 1
-    page_size: PageSize = 20
-
-
-class CustomerExportIn(ExportIn):
-    q: Annotated[str, Field(max_length=64)] = ""
-
-
 CUSTOMER_COLUMNS = (
     Column("customer_no", "客户号", "Customer no."),
     Column("name", "客户名称", "Name"),
@@ -59,4 +52,218 @@ CUSTOMER_COLUMNS = (
     Column("id_no", "证件号码", "ID number"),
     Column("phone", "手机号码", "Phone"),
     Column("org_name", "所属机构", "Org"),
+    Column("tier", "VIP等级", "VIP tier"),
 )
+
+
+SortField = Literal["customer_no", "name", "org_name", "tier", "updated_at"]
+
+
+class CustomerFilterIn(In):
+    """Structured filters of the customer list: every field is a typed value, never SQL."""
+
+    q: Annotated[str, Field(max_length=64)] = ""
+    type: CustomerType | None = None
+    org_id: Id | None = None
+    """The org and everything under it."""
+    tier: Annotated[str, Field(pattern=r"^(hq_vip|province_vip|branch_vip|none)$")] | None = None
+    manager_id: Id | None = None
+    mine: bool = False
+    """我的客户: only customers the caller manages now."""
+    sort: SortField = "customer_no"
+    order: Literal["asc", "desc"] = "asc"
+
+
+class CustomerListIn(CustomerFilterIn):
+    page: PageNo = 1
+    page_size: PageSize = 20
+
+
+class CustomerListExportIn(ExportIn, CustomerFilterIn):
+    pass
+
+
+class CustomerProfileOut(CustomerDetailOut):
+    tier: str | None
+    industry: str | None
+    email: Address | None
+    source: str | None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class AccountHoldingOut(Out):
+    system: str
+    account_no: AccountNumber
+    kind: str
+    product: str | None
+    org_code: str | None
+    open_on_date: bool | None
+    balance: Decimal | None
+    mtd_avg: Decimal | None
+    qtd_avg: Decimal | None
+    ytd_avg: Decimal | None
+    currency: str | None
+    open_date: date | None
+    maturity_date: date | None
+    rate: Decimal | None
+    term_months: int | None
+    amount: Decimal | None
+    five_class: str | None
+    overdue_days: int | None
+    overdue_amount: Decimal | None
+    overdraft_amount: Decimal | None
+    status: str | None
+    counts_for_assessment: bool | None
+
+
+class TotalsOut(Out):
+    as_of: date
+    deposits: Decimal
+    wealth: Decimal
+    aum: Decimal
+    loans: Decimal
+    card_debt: Decimal
+    liabilities: Decimal
+    housing_fund: Decimal
+    deposits_mtd_avg: Decimal
+    deposits_qtd_avg: Decimal
+    deposits_ytd_avg: Decimal
+    aum_mtd_avg: Decimal
+    aum_qtd_avg: Decimal
+    aum_ytd_avg: Decimal
+    accounts: int
+
+
+class TrendPointOut(Out):
+    business_date: date
+    deposits: Decimal
+    wealth: Decimal
+    loans: Decimal
+    card_debt: Decimal
+    housing_fund: Decimal
+
+
+class MixOut(Out):
+    kind: str
+    product: str
+    balance: Decimal
+
+
+class ManagerOut(Out):
+    id: int
+    user_id: int
+    username: str
+    display_name: str
+    share: Decimal
+    start_date: date
+    end_date: date | None
+
+
+class RecordOut(Out):
+    id: int
+    kind: RecordKind
+    record_date: date
+    channel: str | None
+    content: str
+    outcome: str | None
+    created_at: UtcDateTime
+    created_by: str
+
+
+class ChangeOut(Out):
+    field: str
+    old_value: str | None
+    new_value: str | None
+    changed_at: UtcDateTime
+    changed_by: str
+
+    @model_serializer(mode="wrap")
+    def _mask(self, handler: Any) -> Any:
+        data = handler(self)
+        data["old_value"] = mask_field_value(self.field, self.old_value)
+        data["new_value"] = mask_field_value(self.field, self.new_value)
+        return data
+
+
+class TierChangeOut(Out):
+    business_date: str
+    old_tier: str | None
+    new_tier: str | None
+    basis: Decimal
+    changed_at: UtcDateTime
+
+
+class Customer360Out(Out):
+    profile: CustomerProfileOut
+    totals: TotalsOut | None
+    accounts: list[AccountHoldingOut]
+    trend: list[TrendPointOut]
+    mix: list[MixOut]
+    managers: list[ManagerOut]
+    records: list[RecordOut]
+    changes: list[ChangeOut]
+    tiers: list[TierChangeOut]
+
+
+class TransactionOut(Out):
+    system: str
+    account_no: AccountNumber
+    txn_id: str
+    txn_date: date
+    txn_time: str | None
+    dc: str
+    amount: Decimal
+    balance_after: Decimal | None
+    channel: str | None
+    memo: str | None
+
+
+Text200 = Annotated[str, Field(max_length=200)]
+
+
+class CustomerUpdateIn(In):
+    """Only the fields sent change; an empty string clears an optional field."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    id_type: Annotated[str, Field(pattern=r"^[0-9]{3}$")] | None = None
+    id_no: Annotated[IdNumber, Field(pattern=r"^[0-9A-Za-z]{6,32}$")] | None = None
+    phone: Annotated[Phone, Field(max_length=20)] | None = None
+    address: Annotated[Address, Field(max_length=300)] | None = None
+    email: Annotated[str, Field(max_length=100)] | None = None
+    industry: Annotated[str, Field(max_length=8)] | None = None
+
+
+class RecordIn(In):
+    kind: RecordKind
+    record_date: SafeDate
+    channel: Annotated[str, Field(pattern=r"^[A-Z_]{2,16}$")] | None = None
+    content: Annotated[str, Field(min_length=2, max_length=2000)]
+    outcome: Text200 | None = None
+
+
+class ManagerShareIn(In):
+    user_id: Id
+    share: Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)]
+
+
+class ManagersIn(In):
+    managers: Annotated[list[ManagerShareIn], Field(max_length=10)]
+    start_date: SafeDate
+
+
+class TransferBookIn(In):
+    from_user_id: Id
+    to_user_id: Id
+    start_date: SafeDate
+
+
+class TransferBookOut(Out):
+    customers: int
+
+
+class ManagerCandidateOut(Out):
+    id: int
+    username: str
+    display_name: str
+    org_name: str

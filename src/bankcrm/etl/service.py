@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bankcrm.auth import audit
 from bankcrm.auth.principal import Actor
 from bankcrm.clock import Clock
+from bankcrm.customers import tiers
 from bankcrm.etl import snapshot
 from bankcrm.etl.identity import Resolution, holder_feeds, resolve
 from bankcrm.etl.layouts import FEEDS, Feed
@@ -147,7 +148,11 @@ def run_load(
                 resolution = resolve(db, wh, business_date, now=clock.now())
                 db.commit()
                 snapshot.export_links(db, wh)
-            snapshot.build(wh, latest_published(wh) or business_date)
+            latest = latest_published(wh) or business_date
+            snapshot.build(wh, latest)
+            with factory() as db:
+                tiers.recompute(db, wh, latest, now=clock.now())
+                db.commit()
     except LoadFailed as e:
         status, message, failed_feed = RunStatus.failed, e.message, e.feed
     except Exception as e:  # recorded, then re-raised: a bug must not leave a run "running" forever

@@ -30,23 +30,139 @@ SOURCES = (
     ("hpf", "f_hpf_account", "hpf_account_no", "balance", "'HPF'", "housing_fund"),
 )
 
-SNAPSHOT_DDL = (
-    """CREATE TABLE IF NOT EXISTS d_account_link (system VARCHAR NOT NULL, account_no VARCHAR NOT NULL,
-       customer_id BIGINT NOT NULL, PRIMARY KEY (system, account_no))""",
-    """CREATE TABLE IF NOT EXISTS s_account_balance (system VARCHAR NOT NULL, account_no VARCHAR NOT NULL,
-       kind VARCHAR NOT NULL, as_of DATE NOT NULL, product VARCHAR, org_code VARCHAR, open_on_date BOOLEAN,
-       balance DECIMAL(20, 4), mtd_avg DECIMAL(20, 4), qtd_avg DECIMAL(20, 4), ytd_avg DECIMAL(20, 4),
-       PRIMARY KEY (system, account_no))""",
-    """CREATE TABLE IF NOT EXISTS s_customer_balance (customer_id BIGINT PRIMARY KEY, as_of DATE NOT NULL,
-       deposits DECIMAL(20, 4) NOT NULL, aum DECIMAL(20, 4) NOT NULL, liabilities DECIMAL(20, 4) NOT NULL,
-       deposits_mtd_avg DECIMAL(20, 4) NOT NULL, deposits_qtd_avg DECIMAL(20, 4) NOT NULL,
-       deposits_ytd_avg DECIMAL(20, 4) NOT NULL, accounts BIGINT NOT NULL)""",
+# Detail columns the customer 360 view shows, per system (absent ones are NULL).
+DETAILS: dict[str, dict[str, str]] = {
+    "sav": {
+        "currency": "currency",
+        "open_date": "open_date",
+        "maturity_date": "maturity_date",
+        "rate": "rate",
+        "term_months": "term_months",
+        "status": "status",
+    },
+    "corp": {
+        "currency": "currency",
+        "open_date": "open_date",
+        "maturity_date": "maturity_date",
+        "rate": "rate",
+        "status": "status",
+    },
+    "crd": {
+        "open_date": "start_date",
+        "maturity_date": "maturity_date",
+        "rate": "rate",
+        "amount": "contract_amount",
+        "five_class": "five_class",
+        "overdue_days": "overdue_days",
+        "overdue_amount": "overdue_amount",
+    },
+    "pl": {
+        "open_date": "start_date",
+        "maturity_date": "maturity_date",
+        "rate": "rate",
+        "amount": "loan_amount",
+        "five_class": "five_class",
+        "overdue_days": "overdue_days",
+        "overdue_amount": "overdue_amount",
+    },
+    "card": {
+        "open_date": "open_date",
+        "amount": "credit_limit",
+        "overdraft_amount": "overdraft_amount",
+        "overdue_days": "overdue_days",
+        "overdue_amount": "overdue_amount",
+        "status": "status",
+    },
+    "wm": {"open_date": "buy_date", "maturity_date": "maturity_date", "rate": "expected_yield"},
+    "hpf": {"open_date": "open_date", "amount": "monthly_deposit", "status": "status"},
+}
+DETAIL_COLUMNS = {
+    "currency": "VARCHAR",
+    "open_date": "DATE",
+    "maturity_date": "DATE",
+    "rate": "DECIMAL(20, 4)",
+    "term_months": "BIGINT",
+    "amount": "DECIMAL(20, 4)",
+    "five_class": "VARCHAR",
+    "overdue_days": "BIGINT",
+    "overdue_amount": "DECIMAL(20, 4)",
+    "overdraft_amount": "DECIMAL(20, 4)",
+    "status": "VARCHAR",
+}
+"""``amount`` is the contract or loan amount (loans), the credit limit (cards) or the monthly deposit
+(housing fund); ``rate`` the interest rate or, for wealth products, the expected yield."""
+
+MONEY = "DECIMAL(20, 4)"
+SNAPSHOT_TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
+    # name: ((column, type), ...), primary key
+    "d_account_link": (
+        (("system", "VARCHAR NOT NULL"), ("account_no", "VARCHAR NOT NULL"), ("customer_id", "BIGINT NOT NULL")),
+        "system, account_no",
+    ),
+    "s_account_balance": (
+        (
+            ("system", "VARCHAR NOT NULL"),
+            ("account_no", "VARCHAR NOT NULL"),
+            ("customer_id", "BIGINT"),
+            ("kind", "VARCHAR NOT NULL"),
+            ("as_of", "DATE NOT NULL"),
+            ("product", "VARCHAR"),
+            ("org_code", "VARCHAR"),
+            ("open_on_date", "BOOLEAN"),
+            ("balance", MONEY),
+            ("mtd_avg", MONEY),
+            ("qtd_avg", MONEY),
+            ("ytd_avg", MONEY),
+            *DETAIL_COLUMNS.items(),
+        ),
+        "",
+    ),
+    "s_customer_balance": (
+        (
+            ("customer_id", "BIGINT NOT NULL"),
+            ("as_of", "DATE NOT NULL"),
+            *((n, MONEY + " NOT NULL") for n in ("deposits", "wealth", "aum", "loans", "card_debt", "liabilities")),
+            ("housing_fund", MONEY + " NOT NULL"),
+            *((n, MONEY + " NOT NULL") for n in ("deposits_mtd_avg", "deposits_qtd_avg", "deposits_ytd_avg")),
+            *((n, MONEY + " NOT NULL") for n in ("aum_mtd_avg", "aum_qtd_avg", "aum_ytd_avg")),
+            ("accounts", "BIGINT NOT NULL"),
+        ),
+        "customer_id",
+    ),
+    "s_customer_daily": (
+        (
+            ("customer_id", "BIGINT NOT NULL"),
+            ("business_date", "DATE NOT NULL"),
+            *((n, MONEY + " NOT NULL") for n in ("deposits", "wealth", "loans", "card_debt", "housing_fund")),
+        ),
+        "",
+    ),
+}
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_s_account_balance_customer ON s_account_balance (customer_id)",
+    "CREATE INDEX IF NOT EXISTS ix_d_account_link_customer ON d_account_link (customer_id)",
+    "CREATE INDEX IF NOT EXISTS ix_s_customer_daily_customer ON s_customer_daily (customer_id, business_date)",
 )
 
 
 def ensure_schema(wh: Warehouse) -> None:
-    for ddl in SNAPSHOT_DDL:
-        wh.execute(ddl)
+    """Create the serving tables; a derived table whose columns differ from this version's is dropped
+    and rebuilt (it is recomputed from the facts at every load)."""
+    for name, (columns, key) in SNAPSHOT_TABLES.items():
+        have = [
+            r[0]
+            for r in wh.query(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = :t ORDER BY ordinal_position",
+                {"t": name},
+            )
+        ]
+        if have and have != [c for c, _ in columns]:
+            wh.execute(f"DROP TABLE {name}")
+        body = ", ".join(f"{c} {t}" for c, t in columns) + (f", PRIMARY KEY ({key})" if key else "")
+        wh.execute(f"CREATE TABLE IF NOT EXISTS {name} ({body})")
+    if wh.dialect == "postgres":
+        for ddl in INDEXES:
+            wh.execute(ddl)
 
 
 def _period_starts(d: date) -> tuple[date, date, date]:
@@ -71,26 +187,49 @@ def export_links(db: Session, wh: Warehouse) -> int:
     return len(rows)
 
 
+def _detail(system: str, name: str) -> str:
+    col = DETAILS[system].get(name)
+    return f"CAST({col} AS {DETAIL_COLUMNS[name]})" if col else f"CAST(NULL AS {DETAIL_COLUMNS[name]})"
+
+
+def _sums(prefix: str = "") -> str:
+    return ", ".join(
+        f"coalesce(sum({prefix}balance) FILTER (WHERE kind = '{k}'), 0)"
+        for k in ("deposit", "wealth", "loan", "card_debt", "housing_fund")
+    )
+
+
 def build(wh: Warehouse, business_date: str) -> int:
-    """Rebuild ``s_account_balance`` and ``s_customer_balance`` as of the date; returns account rows."""
+    """Rebuild the serving snapshot as of the date: ``s_account_balance`` (per account, with its owner,
+    the latest details and the daily averages), ``s_customer_balance`` (per customer) and the date's
+    rows of ``s_customer_daily`` (per customer and business date, for trends; dates published before
+    the table existed are filled in too). Returns the number of account rows."""
     d = parse_business_date(business_date)
     month, quarter, year = _period_starts(d)
+    details = ", ".join(DETAIL_COLUMNS)
     parts = [
         f"""SELECT '{system}' AS system, {acct} AS account_no, '{kind}' AS kind,
-                   business_date, {product} AS product, org_code, {bal} AS balance
+                   business_date, {product} AS product, org_code, {bal} AS balance,
+                   {", ".join(f"{_detail(system, n)} AS {n}" for n in DETAIL_COLUMNS)}
             FROM {table} WHERE business_date BETWEEN :year AND :d"""
         for system, table, acct, bal, product, kind in SOURCES
+    ]
+    daily_parts = [
+        f"""SELECT '{system}' AS system, {acct} AS account_no, '{kind}' AS kind, business_date, {bal} AS balance
+            FROM {table} WHERE business_date IN (SELECT business_date FROM todo)"""
+        for system, table, acct, bal, _, kind in SOURCES
     ]
     params = {"d": d, "month": month, "quarter": quarter, "year": year}
     ensure_schema(wh)
     with wh.transaction() as tx:
         tx.execute("DELETE FROM s_account_balance")
         tx.execute("DELETE FROM s_customer_balance")
-        # Averages per account over the period's loaded dates; product, org and balance from the
-        # account's latest row (balance only when that row is the date itself: the account is open).
+        tx.execute("DELETE FROM s_customer_daily WHERE business_date = :d", {"d": d})
+        # Averages per account over the period's loaded dates; product, org, details and balance from
+        # the account's latest row (balance only when that row is the date itself: the account is open).
         tx.execute(
-            f"""INSERT INTO s_account_balance (system, account_no, kind, as_of, product, org_code, open_on_date,
-                   balance, mtd_avg, qtd_avg, ytd_avg)
+            f"""INSERT INTO s_account_balance (system, account_no, customer_id, kind, as_of, product, org_code,
+                   open_on_date, balance, mtd_avg, qtd_avg, ytd_avg, {details})
             WITH h AS ({" UNION ALL ".join(parts)}),
             agg AS (
                 SELECT system, account_no, max(business_date) AS last_date,
@@ -98,25 +237,44 @@ def build(wh: Warehouse, business_date: str) -> int:
                        avg(balance) FILTER (WHERE business_date >= :quarter) AS qtd_avg,
                        avg(balance) AS ytd_avg
                 FROM h GROUP BY system, account_no)
-            SELECT a.system, a.account_no, h.kind, :d, h.product, h.org_code, a.last_date = :d,
-                   CASE WHEN a.last_date = :d THEN h.balance END, a.mtd_avg, a.qtd_avg, a.ytd_avg
+            SELECT a.system, a.account_no, l.customer_id, h.kind, :d, h.product, h.org_code, a.last_date = :d,
+                   CASE WHEN a.last_date = :d THEN h.balance END, a.mtd_avg, a.qtd_avg, a.ytd_avg,
+                   {", ".join(f"h.{n}" for n in DETAIL_COLUMNS)}
             FROM agg a JOIN h ON h.system = a.system AND h.account_no = a.account_no
-                              AND h.business_date = a.last_date""",
+                              AND h.business_date = a.last_date
+            LEFT JOIN d_account_link l ON l.system = a.system AND l.account_no = a.account_no""",
             params,
         )
+        aum = "kind IN ('deposit', 'wealth')"
         tx.execute(
-            """INSERT INTO s_customer_balance (customer_id, as_of, deposits, aum, liabilities, deposits_mtd_avg,
-                   deposits_qtd_avg, deposits_ytd_avg, accounts)
-            SELECT l.customer_id, :d,
-                   coalesce(sum(b.balance) FILTER (WHERE b.kind = 'deposit'), 0),
-                   coalesce(sum(b.balance) FILTER (WHERE b.kind IN ('deposit', 'wealth')), 0),
-                   coalesce(sum(b.balance) FILTER (WHERE b.kind IN ('loan', 'card_debt')), 0),
-                   coalesce(sum(b.mtd_avg) FILTER (WHERE b.kind = 'deposit'), 0),
-                   coalesce(sum(b.qtd_avg) FILTER (WHERE b.kind = 'deposit'), 0),
-                   coalesce(sum(b.ytd_avg) FILTER (WHERE b.kind = 'deposit'), 0),
+            """INSERT INTO s_customer_balance (customer_id, as_of, deposits, wealth, loans, card_debt, housing_fund,
+                   aum, liabilities, deposits_mtd_avg, deposits_qtd_avg, deposits_ytd_avg,
+                   aum_mtd_avg, aum_qtd_avg, aum_ytd_avg, accounts)
+            SELECT customer_id, :d, """
+            + _sums()
+            + f""",
+                   coalesce(sum(balance) FILTER (WHERE {aum}), 0),
+                   coalesce(sum(balance) FILTER (WHERE kind IN ('loan', 'card_debt')), 0),
+                   coalesce(sum(mtd_avg) FILTER (WHERE kind = 'deposit'), 0),
+                   coalesce(sum(qtd_avg) FILTER (WHERE kind = 'deposit'), 0),
+                   coalesce(sum(ytd_avg) FILTER (WHERE kind = 'deposit'), 0),
+                   coalesce(sum(mtd_avg) FILTER (WHERE {aum}), 0),
+                   coalesce(sum(qtd_avg) FILTER (WHERE {aum}), 0),
+                   coalesce(sum(ytd_avg) FILTER (WHERE {aum}), 0),
                    count(*)
-            FROM s_account_balance b JOIN d_account_link l ON l.system = b.system AND l.account_no = b.account_no
-            GROUP BY l.customer_id""",
+            FROM s_account_balance WHERE customer_id IS NOT NULL GROUP BY customer_id""",
+            {"d": d},
+        )
+        tx.execute(
+            f"""INSERT INTO s_customer_daily (customer_id, business_date, deposits, wealth, loans, card_debt,
+                   housing_fund)
+            WITH todo AS (
+                SELECT business_date FROM etl_published WHERE business_date <= :d
+                EXCEPT SELECT DISTINCT business_date FROM s_customer_daily),
+            f AS ({" UNION ALL ".join(daily_parts)})
+            SELECT l.customer_id, f.business_date, {_sums("f.")}
+            FROM f JOIN d_account_link l ON l.system = f.system AND l.account_no = f.account_no
+            GROUP BY l.customer_id, f.business_date""",
             {"d": d},
         )
     return int(wh.scalar("SELECT count(*) FROM s_account_balance"))

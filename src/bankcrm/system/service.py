@@ -109,3 +109,9 @@ def update_item(
         detail={"before": before, "after": after},
     )
     return item
+
+
+def code_exists(db: Session, table: str, code: str) -> bool:
+    """True when ``code`` is an active item of the code table (used to validate entered values)."""
+    item = db.get(CodeItem, (table, code))
+    return item is not None and item.active

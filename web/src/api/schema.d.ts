@@ -140,6 +140,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/customers/manager-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Manager Candidates
+         * @description Active operators in the caller's scope who hold the customer-manager role.
+         */
+        get: operations["customers-manager_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customers/search": {
         parameters: {
             query?: never;
@@ -151,9 +171,29 @@ export interface paths {
         put?: never;
         /**
          * Search Customers
-         * @description A search, not a GET: what staff type (ID numbers, phones) must never land in a URL or access log.
+         * @description A search, not a GET: what staff type (ID, phone, account numbers) must never land in a URL or log.
          */
         post: operations["customers-search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/transfer-book": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfer Book
+         * @description Hand a manager's whole book (the customers within the caller's scope) to another manager.
+         */
+        post: operations["customers-transfer_book"];
         delete?: never;
         options?: never;
         head?: never;
@@ -174,6 +214,67 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Update Customer */
+        patch: operations["customers-update"];
+        trace?: never;
+    };
+    "/api/customers/{customer_id}/managers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Managers
+         * @description Replace the current managers (shares summing to 100%); ended assignments stay as history.
+         */
+        put: operations["customers-set_managers"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{customer_id}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer Overview
+         * @description The customer 360 view (CUS-4): profile, every account across systems with balances, daily
+         *     averages and details, totals, the trend over the loaded dates, the product mix, managers,
+         *     evaluations / referrals / contacts, the change history and tier history. Audited.
+         */
+        get: operations["customers-overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{customer_id}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Records */
+        get: operations["customers-records"];
+        put?: never;
+        /** Add Record */
+        post: operations["customers-add_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -188,6 +289,26 @@ export interface paths {
         put?: never;
         /** Reveal Field */
         post: operations["customers-reveal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{customer_id}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer Transactions
+         * @description Deposit and card transactions of the customer's accounts over the recent days (a parameter).
+         */
+        get: operations["customers-transactions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -802,6 +923,53 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccountHoldingOut */
+        AccountHoldingOut: {
+            /** Account No */
+            account_no: string;
+            /** Amount */
+            amount: string | null;
+            /** Balance */
+            balance: string | null;
+            /** Counts For Assessment */
+            counts_for_assessment: boolean | null;
+            /** Currency */
+            currency: string | null;
+            /** Five Class */
+            five_class: string | null;
+            /** Kind */
+            kind: string;
+            /** Maturity Date */
+            maturity_date: string | null;
+            /** Mtd Avg */
+            mtd_avg: string | null;
+            /** Open Date */
+            open_date: string | null;
+            /** Open On Date */
+            open_on_date: boolean | null;
+            /** Org Code */
+            org_code: string | null;
+            /** Overdraft Amount */
+            overdraft_amount: string | null;
+            /** Overdue Amount */
+            overdue_amount: string | null;
+            /** Overdue Days */
+            overdue_days: number | null;
+            /** Product */
+            product: string | null;
+            /** Qtd Avg */
+            qtd_avg: string | null;
+            /** Rate */
+            rate: string | null;
+            /** Status */
+            status: string | null;
+            /** System */
+            system: string;
+            /** Term Months */
+            term_months: number | null;
+            /** Ytd Avg */
+            ytd_avg: string | null;
+        };
         /** AuditExportIn */
         AuditExportIn: {
             /** Action */
@@ -856,6 +1024,7 @@ export interface components {
             /** Reason */
             reason: string | null;
         };
+        ChangeOut: unknown;
         /** CodeItemCreateIn */
         CodeItemCreateIn: {
             /** Code */
@@ -903,6 +1072,25 @@ export interface components {
             /** Name Zh */
             name_zh: string;
         };
+        /** Customer360Out */
+        Customer360Out: {
+            /** Accounts */
+            accounts: components["schemas"]["AccountHoldingOut"][];
+            /** Changes */
+            changes: components["schemas"]["ChangeOut"][];
+            /** Managers */
+            managers: components["schemas"]["ManagerOut"][];
+            /** Mix */
+            mix: components["schemas"]["MixOut"][];
+            profile: components["schemas"]["CustomerProfileOut"];
+            /** Records */
+            records: components["schemas"]["RecordOut"][];
+            /** Tiers */
+            tiers: components["schemas"]["TierChangeOut"][];
+            totals: components["schemas"]["TotalsOut"] | null;
+            /** Trend */
+            trend: components["schemas"]["TrendPointOut"][];
+        };
         /** CustomerDetailOut */
         CustomerDetailOut: {
             /** Address */
@@ -923,16 +1111,33 @@ export interface components {
             org_name: string;
             /** Phone */
             phone: string | null;
+            /** Tier */
+            tier?: string | null;
             type: components["schemas"]["CustomerType"];
         };
-        /** CustomerExportIn */
-        CustomerExportIn: {
+        /** CustomerListExportIn */
+        CustomerListExportIn: {
             /**
              * Lang
              * @default zh-CN
              * @enum {string}
              */
             lang: "zh-CN" | "en-US";
+            /** Manager Id */
+            manager_id?: number | null;
+            /**
+             * Mine
+             * @default false
+             */
+            mine: boolean;
+            /**
+             * Order
+             * @default asc
+             * @enum {string}
+             */
+            order: "asc" | "desc";
+            /** Org Id */
+            org_id?: number | null;
             /** Purpose */
             purpose: string;
             /**
@@ -940,6 +1145,57 @@ export interface components {
              * @default
              */
             q: string;
+            /**
+             * Sort
+             * @default customer_no
+             * @enum {string}
+             */
+            sort: "customer_no" | "name" | "org_name" | "tier" | "updated_at";
+            /** Tier */
+            tier?: string | null;
+            type?: components["schemas"]["CustomerType"] | null;
+        };
+        /** CustomerListIn */
+        CustomerListIn: {
+            /** Manager Id */
+            manager_id?: number | null;
+            /**
+             * Mine
+             * @default false
+             */
+            mine: boolean;
+            /**
+             * Order
+             * @default asc
+             * @enum {string}
+             */
+            order: "asc" | "desc";
+            /** Org Id */
+            org_id?: number | null;
+            /**
+             * Page
+             * @default 1
+             */
+            page: number;
+            /**
+             * Page Size
+             * @default 20
+             */
+            page_size: number;
+            /**
+             * Q
+             * @default
+             */
+            q: string;
+            /**
+             * Sort
+             * @default customer_no
+             * @enum {string}
+             */
+            sort: "customer_no" | "name" | "org_name" | "tier" | "updated_at";
+            /** Tier */
+            tier?: string | null;
+            type?: components["schemas"]["CustomerType"] | null;
         };
         /** CustomerOut */
         CustomerOut: {
@@ -959,31 +1215,75 @@ export interface components {
             org_name: string;
             /** Phone */
             phone: string | null;
+            /** Tier */
+            tier?: string | null;
             type: components["schemas"]["CustomerType"];
         };
-        /** CustomerSearchIn */
-        CustomerSearchIn: {
+        /** CustomerProfileOut */
+        CustomerProfileOut: {
+            /** Address */
+            address: string | null;
             /**
-             * Page
-             * @default 1
+             * Created At
+             * Format: date-time
              */
-            page: number;
+            created_at: string;
+            /** Customer No */
+            customer_no: string;
+            /** Email */
+            email: string | null;
+            /** Id */
+            id: number;
+            /** Id No */
+            id_no: string;
+            /** Id Type */
+            id_type: string;
+            /** Industry */
+            industry: string | null;
+            /** Name */
+            name: string;
+            /** Org Id */
+            org_id: number;
+            /** Org Name */
+            org_name: string;
+            /** Phone */
+            phone: string | null;
+            /** Source */
+            source: string | null;
+            /** Tier */
+            tier: string | null;
+            type: components["schemas"]["CustomerType"];
             /**
-             * Page Size
-             * @default 20
+             * Updated At
+             * Format: date-time
              */
-            page_size: number;
-            /**
-             * Q
-             * @default
-             */
-            q: string;
+            updated_at: string;
         };
         /**
          * CustomerType
          * @enum {string}
          */
         CustomerType: "personal" | "corporate";
+        /**
+         * CustomerUpdateIn
+         * @description Only the fields sent change; an empty string clears an optional field.
+         */
+        CustomerUpdateIn: {
+            /** Address */
+            address?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Id No */
+            id_no?: string | null;
+            /** Id Type */
+            id_type?: string | null;
+            /** Industry */
+            industry?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Phone */
+            phone?: string | null;
+        };
         /**
          * DataScope
          * @description What part of the customer base a role sees, narrowest first.
@@ -1054,6 +1354,54 @@ export interface components {
             csrf_token: string;
             user: components["schemas"]["MeOut"];
         };
+        /** ManagerCandidateOut */
+        ManagerCandidateOut: {
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: number;
+            /** Org Name */
+            org_name: string;
+            /** Username */
+            username: string;
+        };
+        /** ManagerOut */
+        ManagerOut: {
+            /** Display Name */
+            display_name: string;
+            /** End Date */
+            end_date: string | null;
+            /** Id */
+            id: number;
+            /** Share */
+            share: string;
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
+        };
+        /** ManagerShareIn */
+        ManagerShareIn: {
+            /** Share */
+            share: number | string;
+            /** User Id */
+            user_id: number;
+        };
+        /** ManagersIn */
+        ManagersIn: {
+            /** Managers */
+            managers: components["schemas"]["ManagerShareIn"][];
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+        };
         /** MeOut */
         MeOut: {
             /** Csrf Token */
@@ -1091,6 +1439,15 @@ export interface components {
             links_moved: number;
             /** Survivor Id */
             survivor_id: number;
+        };
+        /** MixOut */
+        MixOut: {
+            /** Balance */
+            balance: string;
+            /** Kind */
+            kind: string;
+            /** Product */
+            product: string;
         };
         /** OrgCreateIn */
         OrgCreateIn: {
@@ -1274,6 +1631,13 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[RecordOut] */
+        Page_RecordOut_: {
+            /** Items */
+            items: components["schemas"]["RecordOut"][];
+            /** Total */
+            total: number;
+        };
         /** Page[RejectOut] */
         Page_RejectOut_: {
             /** Items */
@@ -1285,6 +1649,13 @@ export interface components {
         Page_RunOut_: {
             /** Items */
             items: components["schemas"]["RunOut"][];
+            /** Total */
+            total: number;
+        };
+        /** Page[TransactionOut] */
+        Page_TransactionOut_: {
+            /** Items */
+            items: components["schemas"]["TransactionOut"][];
             /** Total */
             total: number;
         };
@@ -1342,6 +1713,50 @@ export interface components {
             name_en: string;
             /** Name Zh */
             name_zh: string;
+        };
+        /** RecordIn */
+        RecordIn: {
+            /** Channel */
+            channel?: string | null;
+            /** Content */
+            content: string;
+            kind: components["schemas"]["RecordKind"];
+            /** Outcome */
+            outcome?: string | null;
+            /**
+             * Record Date
+             * Format: date
+             */
+            record_date: string;
+        };
+        /**
+         * RecordKind
+         * @enum {string}
+         */
+        RecordKind: "evaluation" | "referral" | "contact";
+        /** RecordOut */
+        RecordOut: {
+            /** Channel */
+            channel: string | null;
+            /** Content */
+            content: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["RecordKind"];
+            /** Outcome */
+            outcome: string | null;
+            /**
+             * Record Date
+             * Format: date
+             */
+            record_date: string;
         };
         /** RejectOut */
         RejectOut: {
@@ -1550,6 +1965,119 @@ export interface components {
         StartLoadIn: {
             /** Business Date */
             business_date: string;
+        };
+        /** TierChangeOut */
+        TierChangeOut: {
+            /** Basis */
+            basis: string;
+            /** Business Date */
+            business_date: string;
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+            /** New Tier */
+            new_tier: string | null;
+            /** Old Tier */
+            old_tier: string | null;
+        };
+        /** TotalsOut */
+        TotalsOut: {
+            /** Accounts */
+            accounts: number;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Aum */
+            aum: string;
+            /** Aum Mtd Avg */
+            aum_mtd_avg: string;
+            /** Aum Qtd Avg */
+            aum_qtd_avg: string;
+            /** Aum Ytd Avg */
+            aum_ytd_avg: string;
+            /** Card Debt */
+            card_debt: string;
+            /** Deposits */
+            deposits: string;
+            /** Deposits Mtd Avg */
+            deposits_mtd_avg: string;
+            /** Deposits Qtd Avg */
+            deposits_qtd_avg: string;
+            /** Deposits Ytd Avg */
+            deposits_ytd_avg: string;
+            /** Housing Fund */
+            housing_fund: string;
+            /** Liabilities */
+            liabilities: string;
+            /** Loans */
+            loans: string;
+            /** Wealth */
+            wealth: string;
+        };
+        /** TransactionOut */
+        TransactionOut: {
+            /** Account No */
+            account_no: string;
+            /** Amount */
+            amount: string;
+            /** Balance After */
+            balance_after: string | null;
+            /** Channel */
+            channel: string | null;
+            /** Dc */
+            dc: string;
+            /** Memo */
+            memo: string | null;
+            /** System */
+            system: string;
+            /**
+             * Txn Date
+             * Format: date
+             */
+            txn_date: string;
+            /** Txn Id */
+            txn_id: string;
+            /** Txn Time */
+            txn_time: string | null;
+        };
+        /** TransferBookIn */
+        TransferBookIn: {
+            /** From User Id */
+            from_user_id: number;
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /** To User Id */
+            to_user_id: number;
+        };
+        /** TransferBookOut */
+        TransferBookOut: {
+            /** Customers */
+            customers: number;
+        };
+        /** TrendPointOut */
+        TrendPointOut: {
+            /**
+             * Business Date
+             * Format: date
+             */
+            business_date: string;
+            /** Card Debt */
+            card_debt: string;
+            /** Deposits */
+            deposits: string;
+            /** Housing Fund */
+            housing_fund: string;
+            /** Loans */
+            loans: string;
+            /** Wealth */
+            wealth: string;
         };
         /** UserCreateIn */
         UserCreateIn: {
@@ -1845,7 +2373,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CustomerExportIn"];
+                "application/json": components["schemas"]["CustomerListExportIn"];
             };
         };
         responses: {
@@ -1870,6 +2398,26 @@ export interface operations {
             };
         };
     };
+    "customers-manager_candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagerCandidateOut"][];
+                };
+            };
+        };
+    };
     "customers-search": {
         parameters: {
             query?: never;
@@ -1879,7 +2427,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CustomerSearchIn"];
+                "application/json": components["schemas"]["CustomerListIn"];
             };
         };
         responses: {
@@ -1890,6 +2438,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_CustomerOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers-transfer_book": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferBookIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferBookOut"];
                 };
             };
             /** @description Validation Error */
@@ -1934,6 +2515,177 @@ export interface operations {
             };
         };
     };
+    "customers-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerProfileOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers-set_managers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ManagersIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagerOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers-overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer360Out"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers-records": {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["RecordKind"] | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                customer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RecordOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers-add_record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "customers-reveal": {
         parameters: {
             query?: never;
@@ -1956,6 +2708,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RevealOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers-transactions": {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                customer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TransactionOut_"];
                 };
             };
             /** @description Validation Error */

@@ -40,7 +40,7 @@ function stubExport(permissions: string[], exportAnswer?: { status: number; body
   return seen;
 }
 
-const ui = <ExportButton path="/api/customers/export" filters={{ q: '张' }} viewPermission="customer.view" />;
+const ui = <ExportButton path="/api/customers/export" filters={{ q: '张', mine: false, sort: 'customer_no', order: 'asc' }} viewPermission="customer.view" />;
 
 async function openModal() {
   fireEvent.click(await screen.findByTestId('export-button'));
@@ -115,7 +115,7 @@ describe('ExportButton', () => {
     const post = seen.find((r) => r.method === 'POST');
     expect(post?.headers.get('X-CSRF-Token')).toBe('csrf-1');
     expect(post?.headers.get('Content-Type')).toContain('application/json');
-    expect(await post?.json()).toEqual({ q: '张', purpose: 'quarterly call-back', lang: 'en-US' });
+    expect(await post?.json()).toEqual({ q: '张', mine: false, sort: 'customer_no', order: 'asc', purpose: 'quarterly call-back', lang: 'en-US' });
     expect(createObjectURL).toHaveBeenCalledTimes(1);
     await waitFor(() => expect(screen.queryByTestId('export-purpose')).not.toBeInTheDocument());
   });

@@ -10,7 +10,9 @@ export interface CustomerListParams {
 
 export function listCustomers(p: CustomerListParams): Promise<CustomerPage> {
   // A search is a POST so that what is typed (names, ID numbers, phones) stays out of URLs and access logs.
-  return unwrap(api.POST('/api/customers/search', { body: { q: p.q ?? '', page: p.page, page_size: p.page_size } }));
+  return unwrap(api.POST('/api/customers/search', {
+    body: { q: p.q ?? '', page: p.page, page_size: p.page_size, mine: false, sort: 'customer_no', order: 'asc' },
+  }));
 }
 
 export function useCustomers(p: CustomerListParams) {

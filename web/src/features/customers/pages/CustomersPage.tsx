@@ -72,7 +72,7 @@ export function CustomersPage() {
               }}
               data-testid="customer-search"
             />
-            <ExportButton path="/api/customers/export" filters={{ q }} viewPermission="customer.view" fallbackName="customers.xlsx" />
+            <ExportButton path="/api/customers/export" filters={{ q, mine: false, sort: 'customer_no', order: 'asc' }} viewPermission="customer.view" fallbackName="customers.xlsx" />
           </>
         }
       />

@@ -1,0 +1,137 @@
+"""What the customer 360 view reads from the warehouse's serving snapshot: every account of the
+customer with its balance, daily averages and details, the customer's totals, the trend over the
+loaded dates, and recent transactions. Callers pass a customer already checked against the caller's
+scope (``repository.get``)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from bankcrm.etl.snapshot import DETAIL_COLUMNS
+from bankcrm.warehouse import Warehouse
+
+ACCOUNT_COLUMNS = (
+    "system",
+    "account_no",
+    "kind",
+    "product",
+    "org_code",
+    "open_on_date",
+    "balance",
+    "mtd_avg",
+    "qtd_avg",
+    "ytd_avg",
+    *DETAIL_COLUMNS,
+)
+TOTAL_COLUMNS = (
+    "as_of",
+    "deposits",
+    "wealth",
+    "aum",
+    "loans",
+    "card_debt",
+    "liabilities",
+    "housing_fund",
+    "deposits_mtd_avg",
+    "deposits_qtd_avg",
+    "deposits_ytd_avg",
+    "aum_mtd_avg",
+    "aum_qtd_avg",
+    "aum_ytd_avg",
+    "accounts",
+)
+TREND_COLUMNS = ("business_date", "deposits", "wealth", "loans", "card_debt", "housing_fund")
+# (system, transaction table, its account column)
+TXN_SOURCES = (
+    ("sav", "f_sav_txn", "account_no"),
+    ("corp", "f_corp_txn", "account_no"),
+    ("card", "f_card_txn", "card_no"),
+)
+
+
+def ready(wh: Warehouse) -> bool:
+    return wh.table_exists("s_customer_balance")
+
+
+def accounts(wh: Warehouse, customer_id: int) -> list[dict[str, Any]]:
+    if not ready(wh):
+        return []
+    rows = wh.query(
+        f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM s_account_balance WHERE customer_id = :c "
+        "ORDER BY system, kind, account_no",
+        {"c": customer_id},
+    )
+    return [dict(zip(ACCOUNT_COLUMNS, r, strict=True)) for r in rows]
+
+
+def totals(wh: Warehouse, customer_id: int) -> dict[str, Any] | None:
+    if not ready(wh):
+        return None
+    rows = wh.query(
+        f"SELECT {', '.join(TOTAL_COLUMNS)} FROM s_customer_balance WHERE customer_id = :c",
+        {"c": customer_id},
+    )
+    return dict(zip(TOTAL_COLUMNS, rows[0], strict=True)) if rows else None
+
+
+def trend(wh: Warehouse, customer_id: int) -> list[dict[str, Any]]:
+    if not wh.table_exists("s_customer_daily"):
+        return []
+    rows = wh.query(
+        f"SELECT {', '.join(TREND_COLUMNS)} FROM s_customer_daily WHERE customer_id = :c ORDER BY business_date",
+        {"c": customer_id},
+    )
+    return [dict(zip(TREND_COLUMNS, r, strict=True)) for r in rows]
+
+
+def product_mix(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Balances by product of the assets (deposits, wealth, housing fund) and of the liabilities."""
+    mix: dict[tuple[str, str], Decimal] = {}
+    for a in items:
+        if a["balance"] is None:
+            continue
+        key = (a["kind"], a["product"] or "")
+        mix[key] = mix.get(key, Decimal(0)) + Decimal(a["balance"])
+    return [{"kind": k, "product": p, "balance": b} for (k, p), b in sorted(mix.items(), key=lambda x: -x[1])]
+
+
+def transactions(
+    wh: Warehouse, customer_id: int, *, as_of: date | None, days: int, page: int, page_size: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The customer's deposit and card transactions of the last ``days`` loaded days, newest first."""
+    if as_of is None or not ready(wh):
+        return [], 0
+    since = as_of - timedelta(days=days - 1)
+    parts = [
+        f"""SELECT '{system}' AS system, t.{col} AS account_no, t.txn_id, t.txn_date, t.txn_time, t.dc, t.amount,
+                   t.balance_after, t.channel, t.memo
+            FROM {table} t JOIN d_account_link l ON l.system = '{system}' AND l.account_no = t.{col}
+            WHERE l.customer_id = :c AND t.business_date BETWEEN :since AND :as_of"""
+        for system, table, col in TXN_SOURCES
+        if wh.table_exists(table)
+    ]
+    if not parts:
+        return [], 0
+    union = " UNION ALL ".join(parts)
+    params = {"c": customer_id, "since": since, "as_of": as_of}
+    total = int(wh.scalar(f"SELECT count(*) FROM ({union}) x", params))
+    cols = (
+        "system",
+        "account_no",
+        "txn_id",
+        "txn_date",
+        "txn_time",
+        "dc",
+        "amount",
+        "balance_after",
+        "channel",
+        "memo",
+    )
+    rows = wh.query(
+        f"SELECT {', '.join(cols)} FROM ({union}) x "
+        "ORDER BY txn_date DESC, txn_time DESC, txn_id DESC LIMIT :n OFFSET :o",
+        params | {"n": page_size, "o": (page - 1) * page_size},
+    )
+    return [dict(zip(cols, r, strict=True)) for r in rows], total

@@ -1,0 +1,280 @@
+"""Customer maintenance (CUS-1), evaluations / referrals / contacts (CUS-5) and customer managers
+(CUS-6). Every function starts from a customer the caller may read (``repository.get``), validates,
+changes, keeps the history and writes the audit record."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bankcrm.auth import audit
+from bankcrm.auth.models import User, UserStatus
+from bankcrm.auth.principal import Principal
+from bankcrm.auth.scope import org_within
+from bankcrm.customers import repository
+from bankcrm.customers.models import (
+    Customer,
+    CustomerChange,
+    CustomerManager,
+    CustomerRecord,
+    CustomerType,
+    RecordKind,
+)
+from bankcrm.errors import BadRequest, Conflict, NotFound
+from bankcrm.idnumbers import is_valid_resident_id, is_valid_uscc, normalize_resident_id
+from bankcrm.orgs.models import Org
+from bankcrm.system.service import code_exists
+
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,90}\.[A-Za-z]{2,}$")
+EDITABLE = ("name", "id_type", "id_no", "phone", "address", "email", "industry")
+
+
+def _check(c: Customer, values: dict[str, str | None], db: Session) -> dict[str, str | None]:
+    """Validated, normalised values; raises BadRequest naming the field."""
+    out: dict[str, str | None] = {}
+    for field, raw in values.items():
+        v = raw.strip() if isinstance(raw, str) else raw
+        out[field] = v or None
+    merged = {f: out.get(f, getattr(c, f)) for f in EDITABLE}
+
+    def bad(field: str, zh: str, en: str) -> BadRequest:
+        return BadRequest(f"{zh} / {en}", code=f"invalid_{field}", details={"field": field})
+
+    if not merged["name"]:
+        raise bad("name", "客户名称必填", "the name is required")
+    id_type, id_no = merged["id_type"], merged["id_no"]
+    if not id_type or not id_no:
+        raise bad("id_no", "证件类型和号码必填", "the ID type and number are required")
+    if not code_exists(db, "id_type", id_type):
+        raise bad("id_type", "未知证件类型", "unknown ID type")
+    personal = c.type == CustomerType.personal
+    if (id_type >= "200") == personal:
+        raise bad("id_type", "证件类型与客户类型不符", "the ID type does not fit the customer type")
+    if id_type == "101":
+        if not is_valid_resident_id(id_no.upper()):
+            raise bad("id_no", "居民身份证号码校验不通过", "the resident ID fails its checksum")
+        out["id_no"] = normalize_resident_id(id_no.upper()) if "id_no" in out else out.get("id_no")
+    elif id_type == "201":
+        if not is_valid_uscc(id_no.upper()):
+            raise bad("id_no", "统一社会信用代码校验不通过", "the unified social credit code fails its check")
+        if "id_no" in out:
+            out["id_no"] = id_no.upper()
+    phone = merged["phone"]
+    if personal and not phone:
+        raise bad("phone", "个人客户须有联系电话", "a personal customer needs a phone number")
+    if phone and not (MOBILE.match(phone) or LANDLINE.match(phone)):
+        raise bad("phone", "电话号码格式不正确", "not a mobile or landline number")
+    if merged["email"] and not EMAIL.match(merged["email"]):
+        raise bad("email", "电子邮箱格式不正确", "not an e-mail address")
+    industry = merged["industry"]
+    if not personal and not industry:
+        raise bad("industry", "对公客户须填写行业", "a corporate customer needs an industry")
+    if industry and not code_exists(db, "industry", industry):
+        raise bad("industry", "未知行业代码", "unknown industry code")
+    return out
+
+
+def update_customer(
+    db: Session, p: Principal, customer_id: int, values: dict[str, str | None], *, now: datetime
+) -> Customer:
+    c, _ = repository.get(db, p, customer_id)
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise BadRequest(f"不可修改的字段 / fields that cannot be edited: {sorted(unknown)}", code="invalid_field")
+    clean = _check(c, values, db)
+    if "id_type" in clean or "id_no" in clean:
+        id_type = clean.get("id_type", c.id_type)
+        id_no = clean.get("id_no", c.id_no)
+        twin = db.scalar(
+            select(Customer.id).where(Customer.id_type == id_type, Customer.id_no == id_no, Customer.id != c.id)
+        )
+        if twin is not None:
+            raise Conflict("该证件已属于另一客户 / another customer holds this ID", code="duplicate_id")
+    changed = []
+    for field, value in clean.items():
+        old = getattr(c, field)
+        if old == value:
+            continue
+        db.add(
+            CustomerChange(
+                customer_id=c.id, field=field, old_value=old, new_value=value, changed_at=now, changed_by=p.username
+            )
+        )
+        setattr(c, field, value)
+        changed.append(field)
+    if changed:
+        c.updated_at = now
+        db.flush()
+        # The audit names the fields, never their values (the history table keeps them).
+        audit.append(
+            db, p.actor, "customer.update", at=now, target_type="customer", target_id=c.id, detail={"fields": changed}
+        )
+    return c
+
+
+def add_record(
+    db: Session,
+    p: Principal,
+    customer_id: int,
+    *,
+    kind: RecordKind,
+    record_date: date,
+    channel: str | None,
+    content: str,
+    outcome: str | None,
+    now: datetime,
+) -> CustomerRecord:
+    c, _ = repository.get(db, p, customer_id)
+    if record_date > now.date():
+        raise BadRequest("记录日期不能晚于今天 / the record date cannot be in the future", code="invalid_date")
+    if channel and not code_exists(db, "channel", channel):
+        raise BadRequest("未知渠道 / unknown channel", code="invalid_channel")
+    r = CustomerRecord(
+        customer_id=c.id,
+        kind=kind,
+        record_date=record_date,
+        channel=channel,
+        content=content.strip(),
+        outcome=(outcome or "").strip() or None,
+        created_at=now,
+        created_by=p.username,
+    )
+    db.add(r)
+    db.flush()
+    audit.append(
+        db, p.actor, f"customer.{kind.value}", at=now, target_type="customer", target_id=c.id, detail={"record": r.id}
+    )
+    return r
+
+
+def set_managers(
+    db: Session, p: Principal, customer_id: int, shares: list[tuple[int, Decimal]], *, start: date, now: datetime
+) -> list[CustomerManager]:
+    """Replace the customer's current managers: shares must sum to 100; assignments that end keep
+    their history (end date), unchanged ones stay as they are."""
+    c, _ = repository.get(db, p, customer_id)
+    users = [u for u, _ in shares]
+    if len(set(users)) != len(users):
+        raise BadRequest("客户经理重复 / a manager is listed twice", code="duplicate_manager")
+    if any(s <= 0 or s > 100 for _, s in shares):
+        raise BadRequest("份额须在 0 到 100 之间 / each share is above 0 and at most 100", code="invalid_share")
+    if shares and sum((s for _, s in shares), Decimal(0)) != Decimal(100):
+        raise BadRequest("份额合计须为 100% / the shares must sum to 100%", code="shares_not_100")
+    _check_managers(db, p, c, users)
+    current = list(
+        db.scalars(
+            select(CustomerManager).where(CustomerManager.customer_id == c.id, CustomerManager.end_date.is_(None))
+        )
+    )
+    wanted = dict(shares)
+    kept: list[CustomerManager] = []
+    for m in current:
+        if m.user_id in wanted and Decimal(str(m.share)) == wanted[m.user_id]:
+            kept.append(m)
+            del wanted[m.user_id]
+        else:
+            m.end_date = start if start >= m.start_date else m.start_date
+    for user_id, share in wanted.items():
+        m = CustomerManager(customer_id=c.id, user_id=user_id, share=share, start_date=start, end_date=None)
+        db.add(m)
+        kept.append(m)
+    db.flush()
+    audit.append(
+        db,
+        p.actor,
+        "customer.managers",
+        at=now,
+        target_type="customer",
+        target_id=c.id,
+        detail={"managers": {str(u): str(s) for u, s in shares}, "start": start.isoformat()},
+    )
+    return kept
+
+
+def _check_managers(db: Session, p: Principal, c: Customer, users: list[int]) -> None:
+    """Managers are active users whose org is within the caller's scope and above or at the customer's org."""
+    if not users:
+        return
+    found = {u.id: u for u in db.scalars(select(User).where(User.id.in_(users)))}
+    customer_org = db.get(Org, c.org_id)
+    assert customer_org is not None
+    for uid in users:
+        u = found.get(uid)
+        org = db.get(Org, u.org_id) if u else None
+        if u is None or u.status != UserStatus.active or not org_within(p, org):
+            raise NotFound(f"客户经理不存在 / manager {uid} not found")
+        assert org is not None
+        if not (customer_org.path.startswith(org.path) or org.path.startswith(customer_org.path)):
+            raise BadRequest(
+                f"客户经理 {u.username} 不在该客户的机构线上 / manager {u.username} is outside the customer's org line",
+                code="manager_outside_org",
+            )
+
+
+def transfer_book(db: Session, p: Principal, from_user: int, to_user: int, *, start: date, now: datetime) -> int:
+    """Hand every current assignment of one manager (within the caller's scope) to another, with the
+    same share; the old assignments end on ``start``. Returns the number of customers moved."""
+    if from_user == to_user:
+        raise BadRequest("移交双方相同 / the two managers are the same", code="same_manager")
+    current = list(
+        db.scalars(
+            select(CustomerManager)
+            .join(Customer, Customer.id == CustomerManager.customer_id)
+            .where(
+                CustomerManager.user_id == from_user,
+                CustomerManager.end_date.is_(None),
+                Customer.id.in_(repository.readable_ids(p)),
+            )
+        )
+    )
+    if not current:
+        raise NotFound("该客户经理名下没有可移交的客户 / no customers to transfer")
+    for m in current:
+        c = db.get(Customer, m.customer_id)
+        assert c is not None
+        _check_managers(db, p, c, [to_user])
+    already = set(
+        db.scalars(
+            select(CustomerManager.customer_id).where(
+                CustomerManager.user_id == to_user, CustomerManager.end_date.is_(None)
+            )
+        )
+    )
+    for m in current:
+        m.end_date = start if start >= m.start_date else m.start_date
+        if m.customer_id in already:
+            existing = db.scalar(
+                select(CustomerManager).where(
+                    CustomerManager.customer_id == m.customer_id,
+                    CustomerManager.user_id == to_user,
+                    CustomerManager.end_date.is_(None),
+                )
+            )
+            assert existing is not None
+            existing.share = Decimal(str(existing.share)) + Decimal(str(m.share))
+        else:
+            db.add(CustomerManager(customer_id=m.customer_id, user_id=to_user, share=m.share, start_date=start))
+    db.flush()
+    audit.append(
+        db,
+        p.actor,
+        "customer.transfer_book",
+        at=now,
+        target_type="user",
+        target_id=from_user,
+        detail={"to_user": to_user, "customers": len(current)},
+    )
+    return len(current)
+
+
+def count_records(db: Session, customer_id: int) -> int:
+    return (
+        db.scalar(select(func.count()).select_from(CustomerRecord).where(CustomerRecord.customer_id == customer_id))
+        or 0
+    )

@@ -1,0 +1,85 @@
+"""VIP tiers (CUS-7): after each load every customer's tier is recomputed from the tier parameters
+(a minimum of average assets per tier, the average being the month-, quarter- or year-to-date daily
+average of deposits and wealth products); changes are kept in ``customer_tier_change``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bankcrm.customers.models import Customer, TierChange
+from bankcrm.system.params import get_param
+from bankcrm.warehouse import Warehouse
+
+# Highest first; the keys name the parameters and the tier codes.
+TIERS = ("hq_vip", "province_vip", "branch_vip")
+LABELS = {
+    "hq_vip": ("总行级VIP", "Head-office VIP"),
+    "province_vip": ("省行级VIP", "Province VIP"),
+    "branch_vip": ("支行级VIP", "Branch VIP"),
+}
+
+
+@dataclass
+class TierRun:
+    changed: int = 0
+    tiered: int = 0
+
+
+def thresholds(db: Session) -> list[tuple[str, Decimal]]:
+    """(tier, minimum) highest tier first; a lower tier never needs more than a higher one."""
+    out: list[tuple[str, Decimal]] = []
+    for t in TIERS:
+        m = Decimal(str(get_param(db, f"tier.{t}_min")))
+        out.append((t, min([m, *(x for _, x in out)])))
+    return out
+
+
+def tier_of(basis: Decimal, rules: list[tuple[str, Decimal]]) -> str | None:
+    for tier, minimum in rules:
+        if basis >= minimum:
+            return tier
+    return None
+
+
+def recompute(db: Session, wh: Warehouse, business_date: str, *, now: datetime) -> TierRun:
+    rules = thresholds(db)
+    basis_col = str(get_param(db, "tier.basis"))
+    assert basis_col in ("aum_mtd_avg", "aum_qtd_avg", "aum_ytd_avg")
+    lowest = rules[-1][1]
+    # Only customers at or above the lowest tier come back from the warehouse; everyone else is none.
+    rows = wh.query(
+        f"SELECT customer_id, {basis_col} FROM s_customer_balance WHERE {basis_col} >= :m",  # noqa: S608 (a name from the enum)
+        {"m": lowest},
+    )
+    new = {int(cid): (tier_of(Decimal(b), rules), Decimal(b)) for cid, b in rows}
+    current = {cid: t for cid, t in db.execute(select(Customer.id, Customer.tier).where(Customer.tier.is_not(None)))}
+    result = TierRun(tiered=len(new))
+    changes: dict[int, tuple[str | None, str | None, Decimal]] = {}
+    for cid, (tier, basis) in new.items():
+        if current.get(cid) != tier:
+            changes[cid] = (current.get(cid), tier, basis)
+    for cid, old in current.items():
+        if cid not in new:
+            changes[cid] = (old, None, Decimal(0))
+    known = set(db.scalars(select(Customer.id).where(Customer.id.in_(list(changes))))) if changes else set()
+    by_tier: dict[str | None, list[int]] = {}
+    for cid, (old, tier, basis) in changes.items():
+        if cid not in known:
+            continue  # a customer removed since the snapshot
+        by_tier.setdefault(tier, []).append(cid)
+        db.add(
+            TierChange(
+                customer_id=cid, business_date=business_date, old_tier=old, new_tier=tier, basis=basis, changed_at=now
+            )
+        )
+        result.changed += 1
+    for tier, ids in by_tier.items():
+        for i in range(0, len(ids), 1000):
+            db.execute(update(Customer).where(Customer.id.in_(ids[i : i + 1000])).values(tier=tier))
+    db.flush()
+    return result
