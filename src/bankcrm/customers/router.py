@@ -292,7 +292,8 @@ def update_customer(
     p: Annotated[Principal, requires("customer.edit")],
     now: Now,
 ) -> CustomerProfileOut:
-    values = body.model_dump(exclude_unset=True)
+    # Attributes, not model_dump(): dumping would apply the masking serialisers to the typed values.
+    values = {k: getattr(body, k) for k in body.model_fields_set}
     c = service.update_customer(db, p, customer_id, values, now=now)
     _, org = repository.get(db, p, c.id)
     return _profile(c, org)

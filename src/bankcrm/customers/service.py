@@ -59,7 +59,8 @@ def _check(c: Customer, values: dict[str, str | None], db: Session) -> dict[str,
     if id_type == "101":
         if not is_valid_resident_id(id_no.upper()):
             raise bad("id_no", "居民身份证号码校验不通过", "the resident ID fails its checksum")
-        out["id_no"] = normalize_resident_id(id_no.upper()) if "id_no" in out else out.get("id_no")
+        if "id_no" in out:
+            out["id_no"] = normalize_resident_id(id_no.upper())
     elif id_type == "201":
         if not is_valid_uscc(id_no.upper()):
             raise bad("id_no", "统一社会信用代码校验不通过", "the unified social credit code fails its check")
