@@ -3,6 +3,7 @@ equal what the facts say, on DuckDB and on PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -100,3 +101,33 @@ def test_tiers_follow_the_parameters_and_keep_history(
     listed = client.post("/api/customers/search", json={"tier": "province_vip", "page_size": 200}).json()
     assert top[0][0] in {c["id"] for c in listed["items"]}
     assert client.post("/api/customers/search", json={"tier": "gold"}).status_code == 422
+
+
+FULL_ID = re.compile(r"(?<![\dA-Z*])\d{17}[\dX](?![\dA-Z])|(?<!\d)\d{15}(?!\d)")
+FULL_CARD = re.compile(r"(?<![\dA-Za-z*])\d{16,19}(?![\d*])")
+
+
+def test_no_response_carries_a_full_id_or_card_number_without_the_unmask_right(
+    loaded: Warehouse, client: TestClient, db: Session, clock: FrozenClock
+) -> None:
+    root = db.scalars(select(Org).where(Org.parent_id.is_(None))).one()
+    make_user(db, org=root, roles=[role(db, "business_dept")], username="hq_dept", now=clock.now())
+    db.commit()
+    login(client, "hq_dept")
+    ids = [r[0] for r in loaded.query("SELECT customer_id FROM s_customer_balance ORDER BY accounts DESC LIMIT 10")]
+    cards = loaded.query("SELECT card_no FROM f_card_account LIMIT 1")
+    bodies = [
+        client.post("/api/customers/search", json={"page_size": 200}).text,
+        client.post("/api/customers/search", json={"q": cards[0][0] if cards else "x"}).text,
+    ]
+    for cid in ids:
+        client.patch(f"/api/customers/{cid}", json={"address": "江苏省南京市鼓楼区湖南路1号"})
+        for url in ("", "/overview", "/transactions?page_size=200", "/records"):
+            r = client.get(f"/api/customers/{cid}{url}")
+            assert r.status_code == 200, (url, r.text)
+            bodies.append(r.text)
+    overview = client.get(f"/api/customers/{ids[0]}/overview").json()
+    assert overview["accounts"] and overview["changes"]
+    for text in bodies:
+        assert not FULL_ID.search(text), FULL_ID.search(text)
+        assert not FULL_CARD.search(text), FULL_CARD.search(text)

@@ -96,3 +96,68 @@ def test_without_that_right_numbers_find_nothing(
     db.commit()
     login(client, "nj_lobby")  # customer.view only: a phone search must not confirm a guess
     assert client.post("/api/customers/search", json={"q": bank.customers["nj_other"].phone}).json()["total"] == 0
+
+
+# A valid body for each customer route that takes one, so that only the scope can refuse it.
+SAMPLE_BODIES = {
+    ("PATCH", "/api/customers/{customer_id}"): {"phone": "13900001111"},
+    ("POST", "/api/customers/{customer_id}/records"): {
+        "kind": "contact",
+        "record_date": "2026-01-05",
+        "content": "电话回访",
+    },
+    ("PUT", "/api/customers/{customer_id}/managers"): {"managers": [], "start_date": "2026-01-05"},
+    ("POST", "/api/customers/{customer_id}/reveal"): {"field": "phone", "purpose": "核实身份"},
+}
+
+
+def _customer_routes(client: TestClient) -> list[tuple[str, str]]:
+    from ..api.test_route_sweep import api_routes
+
+    out = []
+    for route in api_routes(client.app):  # type: ignore[arg-type]
+        if route.path.startswith("/api/customers/{customer_id}"):
+            out += [(method, route.path) for method in sorted(route.methods - {"HEAD"})]
+    return out
+
+
+def test_no_customer_route_answers_about_another_sides_customer(
+    client: TestClient, bank: Bank, db: Session, clock: FrozenClock
+) -> None:
+    """Two sibling branches and a customer manager call every customer route with the other side's
+    customer: each answers 403 or 404 and carries none of that customer's data."""
+    make_user(db, org=bank.sz, roles=[role(db, "president")], username="sz_president", now=clock.now())
+    make_user(db, org=bank.sz, roles=[role(db, "business_dept")], username="sz_dept", now=clock.now())
+    make_user(db, org=bank.nj, roles=[role(db, "business_dept")], username="nj_dept", now=clock.now())
+    db.commit()
+    c = bank.customers
+    routes = _customer_routes(client)
+    assert len(routes) >= 8, routes
+    cases = [
+        ("nj_president", c["sz"]),
+        ("nj_dept", c["sz"]),
+        ("sz_president", c["nj_managed"]),
+        ("sz_dept", c["nj_other"]),
+        ("nj_manager", c["nj_other"]),
+    ]
+    for username, other in cases:
+        login(client, username)
+        for method, path in routes:
+            url = path.replace("{customer_id}", str(other.id))
+            r = client.request(method, url, json=SAMPLE_BODIES.get((method, path)))
+            assert r.status_code in (403, 404), (username, method, path, r.status_code, r.text)
+            assert other.name not in r.text and other.customer_no not in r.text
+        # Lists, filters and exports never include it either.
+        found = client.post("/api/customers/search", json={"q": other.name, "page_size": 200}).json()
+        assert found.get("total", 0) == 0
+        by_org = client.post("/api/customers/search", json={"org_id": other.org_id, "page_size": 200})
+        assert by_org.status_code == 404 or other.id not in {x["id"] for x in by_org.json()["items"]}
+        export = client.post(
+            "/api/customers/export", json={"q": other.name, "purpose": "核对客户清单", "lang": "zh-CN"}
+        )
+        assert export.status_code in (200, 403)
+        if export.status_code == 200:
+            sheet = load_workbook(io.BytesIO(export.content)).active
+            assert sheet is not None
+            cells = {str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None}
+            assert other.name not in cells and other.customer_no not in cells
