@@ -28,13 +28,14 @@ from bankcrm.errors import DomainError
 from bankcrm.etl.router import router as etl_router
 from bankcrm.jobs import Jobs
 from bankcrm.orgs.router import router as orgs_router
+from bankcrm.query.router import router as query_router
 from bankcrm.system.router import router as system_router
 
 log = logging.getLogger("bankcrm.api")
 
 MAX_BODY_BYTES = 1_000_000
 # Every domain router; the route sweep test walks these, so a router must be listed here to be mounted.
-ROUTERS = (auth_router, orgs_router, system_router, customers_router, etl_router)
+ROUTERS = (auth_router, orgs_router, system_router, customers_router, query_router, etl_router)
 
 
 def _error(status: int, code: str, message: str, details: Any = None) -> JSONResponse:

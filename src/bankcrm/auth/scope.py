@@ -83,3 +83,35 @@ def audit_clause(principal: Principal) -> ColumnElement[bool]:
     return AuditRecord.actor_user_id.in_(
         select(User.id).join(Org, Org.id == User.org_id).where(org_subtree_clause(principal))
     )
+
+
+def warehouse_customer_condition(db: Session, principal: Principal, alias: str) -> tuple[str, dict[str, object]]:
+    """The caller's data scope as a condition over the warehouse's customer list (``d_customer``
+    under ``alias``), with its bound values: the orgs of the caller's subtree or org, or the customers
+    the caller manages now. Warehouse queries (linked queries, rankings) add it to their WHERE; the
+    rows they return are checked once more against the operational store by the caller."""
+    assert alias.isidentifier(), alias
+    scope = principal.data_scope
+    if scope == DataScope.all:
+        return "1 = 1", {}
+    ids: list[int]
+    column = f"{alias}.org_id"
+    if scope == DataScope.subtree:
+        ids = list(db.scalars(select(Org.id).where(org_subtree_clause(principal))))
+    elif scope == DataScope.org:
+        ids = [principal.org_id]
+    elif scope == DataScope.own:
+        column = f"{alias}.customer_id"
+        ids = list(
+            db.scalars(
+                select(CustomerManager.customer_id).where(
+                    CustomerManager.user_id == principal.user_id, CustomerManager.end_date.is_(None)
+                )
+            )
+        )
+    else:
+        return "1 = 0", {}
+    if not ids:
+        return "1 = 0", {}
+    marks = ", ".join(f":scope_{i}" for i in range(len(ids)))
+    return f"{column} IN ({marks})", {f"scope_{i}": v for i, v in enumerate(ids)}

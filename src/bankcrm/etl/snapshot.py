@@ -15,7 +15,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bankcrm.customers.models import AccountLink
+from bankcrm.customers.models import AccountLink, Customer
 from bankcrm.etl.loader import parse_business_date
 from bankcrm.warehouse import Warehouse
 
@@ -95,6 +95,17 @@ DETAIL_COLUMNS = {
 MONEY = "DECIMAL(20, 4)"
 SNAPSHOT_TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
     # name: ((column, type), ...), primary key
+    "d_customer": (
+        (
+            ("customer_id", "BIGINT NOT NULL"),
+            ("customer_no", "VARCHAR NOT NULL"),
+            ("name", "VARCHAR NOT NULL"),
+            ("type", "VARCHAR NOT NULL"),
+            ("org_id", "BIGINT NOT NULL"),
+            ("tier", "VARCHAR"),
+        ),
+        "customer_id",
+    ),
     "d_account_link": (
         (("system", "VARCHAR NOT NULL"), ("account_no", "VARCHAR NOT NULL"), ("customer_id", "BIGINT NOT NULL")),
         "system, account_no",
@@ -171,7 +182,24 @@ def _period_starts(d: date) -> tuple[date, date, date]:
 
 
 def export_links(db: Session, wh: Warehouse) -> int:
-    """Copy the account→customer links into the warehouse (replaced whole) for customer aggregates."""
+    """Copy the account→customer links and the customers' list attributes (number, name, type, org,
+    tier) into the warehouse, replaced whole, for customer aggregates and linked queries. Merged
+    records are left out."""
+    customers = db.execute(
+        select(Customer.id, Customer.customer_no, Customer.name, Customer.type, Customer.org_id, Customer.tier).where(
+            Customer.merged_into_id.is_(None)
+        )
+    ).all()
+    cust_table = pa.table(
+        {
+            "customer_id": pa.array([r[0] for r in customers], pa.int64()),
+            "customer_no": pa.array([r[1] for r in customers], pa.string()),
+            "name": pa.array([r[2] for r in customers], pa.string()),
+            "type": pa.array([str(r[3]) for r in customers], pa.string()),
+            "org_id": pa.array([r[4] for r in customers], pa.int64()),
+            "tier": pa.array([r[5] for r in customers], pa.string()),
+        }
+    )
     rows = db.execute(select(AccountLink.system, AccountLink.account_no, AccountLink.customer_id)).all()
     table = pa.table(
         {
@@ -184,6 +212,8 @@ def export_links(db: Session, wh: Warehouse) -> int:
     with wh.transaction() as tx:
         tx.execute("DELETE FROM d_account_link")
         tx.copy_rows("d_account_link", ("system", "account_no", "customer_id"), table)
+        tx.execute("DELETE FROM d_customer")
+        tx.copy_rows("d_customer", tuple(cust_table.column_names), cust_table)
     return len(rows)
 
 

@@ -659,6 +659,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/query/corporate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Corporate
+         * @description QRY-3: corporate deposit accounts and credit by name, business type + account number, open date.
+         */
+        post: operations["query-corporate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/query/corporate/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Corporate Export */
+        post: operations["query-corporate_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/query/passbooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Passbooks
+         * @description QRY-2: fixed-term passbooks (定期一折通) by org, open date and balance range.
+         */
+        post: operations["query-passbooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/query/passbooks/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Passbooks Export */
+        post: operations["query-passbooks_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/query/personal-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Personal Accounts
+         * @description QRY-1: personal accounts across savings, cards, housing fund and personal loans.
+         */
+        post: operations["query-personal_accounts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/query/personal-accounts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Personal Accounts Export */
+        post: operations["query-personal_accounts_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/query/top-corporate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Top Corporate
+         * @description QRY-4: the top-N corporate customers of an org by deposits, loans or non-performing loans.
+         */
+        post: operations["query-top_corporate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/query/top-corporate/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Top Corporate Export */
+        post: operations["query-top_corporate_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/roles": {
         parameters: {
             query?: never;
@@ -970,6 +1118,48 @@ export interface components {
             /** Ytd Avg */
             ytd_avg: string | null;
         };
+        /** AccountRowOut */
+        AccountRowOut: {
+            /** Account No */
+            account_no: string;
+            /** Amount */
+            amount: string | null;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Balance */
+            balance: string | null;
+            /** Customer Id */
+            customer_id: number | null;
+            /** Customer Name */
+            customer_name: string | null;
+            /** Customer No */
+            customer_no: string | null;
+            /** Five Class */
+            five_class: string | null;
+            /** Kind */
+            kind: string;
+            /** Maturity Date */
+            maturity_date: string | null;
+            /** Mtd Avg */
+            mtd_avg: string | null;
+            /** Open Date */
+            open_date: string | null;
+            /** Org Code */
+            org_code: string | null;
+            /** Overdue Days */
+            overdue_days: number | null;
+            /** Product */
+            product: string | null;
+            /** Rate */
+            rate: string | null;
+            /** Status */
+            status: string | null;
+            /** System */
+            system: string;
+        };
         /** AuditExportIn */
         AuditExportIn: {
             /** Action */
@@ -1071,6 +1261,92 @@ export interface components {
             name_en: string;
             /** Name Zh */
             name_zh: string;
+        };
+        /** CorporateQueryExportIn */
+        CorporateQueryExportIn: {
+            /** Account No */
+            account_no?: string | null;
+            /** Balance Max */
+            balance_max?: number | string | null;
+            /** Balance Min */
+            balance_min?: number | string | null;
+            /**
+             * Lang
+             * @default zh-CN
+             * @enum {string}
+             */
+            lang: "zh-CN" | "en-US";
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Open From */
+            open_from?: string | null;
+            /** Open To */
+            open_to?: string | null;
+            /**
+             * Order
+             * @default desc
+             * @enum {string}
+             */
+            order: "asc" | "desc";
+            /** Org Id */
+            org_id?: number | null;
+            /** Product */
+            product?: string | null;
+            /** Purpose */
+            purpose: string;
+            /**
+             * Sort
+             * @default balance
+             * @enum {string}
+             */
+            sort: "balance" | "mtd_avg" | "open_date" | "maturity_date" | "customer_no" | "account_no";
+        };
+        /** CorporateQueryPageIn */
+        CorporateQueryPageIn: {
+            /** Account No */
+            account_no?: string | null;
+            /** Balance Max */
+            balance_max?: number | string | null;
+            /** Balance Min */
+            balance_min?: number | string | null;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Open From */
+            open_from?: string | null;
+            /** Open To */
+            open_to?: string | null;
+            /**
+             * Order
+             * @default desc
+             * @enum {string}
+             */
+            order: "asc" | "desc";
+            /** Org Id */
+            org_id?: number | null;
+            /**
+             * Page
+             * @default 1
+             */
+            page: number;
+            /**
+             * Page Size
+             * @default 20
+             */
+            page_size: number;
+            /** Product */
+            product?: string | null;
+            /**
+             * Sort
+             * @default balance
+             * @enum {string}
+             */
+            sort: "balance" | "mtd_avg" | "open_date" | "maturity_date" | "customer_no" | "account_no";
         };
         /** Customer360Out */
         Customer360Out: {
@@ -1603,6 +1879,13 @@ export interface components {
          * @enum {string}
          */
         OrgStatus: "active" | "closed";
+        /** Page[AccountRowOut] */
+        Page_AccountRowOut_: {
+            /** Items */
+            items: components["schemas"]["AccountRowOut"][];
+            /** Total */
+            total: number;
+        };
         /** Page[AuditOut] */
         Page_AuditOut_: {
             /** Items */
@@ -1696,6 +1979,74 @@ export interface components {
             /** Value */
             value: unknown;
         };
+        /** PassbookQueryExportIn */
+        PassbookQueryExportIn: {
+            /** Balance Max */
+            balance_max?: number | string | null;
+            /** Balance Min */
+            balance_min?: number | string | null;
+            /**
+             * Lang
+             * @default zh-CN
+             * @enum {string}
+             */
+            lang: "zh-CN" | "en-US";
+            /** Open From */
+            open_from?: string | null;
+            /** Open To */
+            open_to?: string | null;
+            /**
+             * Order
+             * @default desc
+             * @enum {string}
+             */
+            order: "asc" | "desc";
+            /** Org Id */
+            org_id?: number | null;
+            /** Purpose */
+            purpose: string;
+            /**
+             * Sort
+             * @default balance
+             * @enum {string}
+             */
+            sort: "balance" | "mtd_avg" | "open_date" | "maturity_date" | "customer_no" | "account_no";
+        };
+        /** PassbookQueryPageIn */
+        PassbookQueryPageIn: {
+            /** Balance Max */
+            balance_max?: number | string | null;
+            /** Balance Min */
+            balance_min?: number | string | null;
+            /** Open From */
+            open_from?: string | null;
+            /** Open To */
+            open_to?: string | null;
+            /**
+             * Order
+             * @default desc
+             * @enum {string}
+             */
+            order: "asc" | "desc";
+            /** Org Id */
+            org_id?: number | null;
+            /**
+             * Page
+             * @default 1
+             */
+            page: number;
+            /**
+             * Page Size
+             * @default 20
+             */
+            page_size: number;
+            /**
+             * Sort
+             * @default balance
+             * @enum {string}
+             */
+            sort: "balance" | "mtd_avg" | "open_date" | "maturity_date" | "customer_no" | "account_no";
+        };
         /** PasswordChangeIn */
         PasswordChangeIn: {
             /** New Password */
@@ -1713,6 +2064,150 @@ export interface components {
             name_en: string;
             /** Name Zh */
             name_zh: string;
+        };
+        /** PersonalQueryExportIn */
+        PersonalQueryExportIn: {
+            /** Account No */
+            account_no?: string | null;
+            /** Balance Max */
+            balance_max?: number | string | null;
+            /** Balance Min */
+            balance_min?: number | string | null;
+            /**
+             * Five Class
+             * @default []
+             */
+            five_class: ("1" | "2" | "3" | "4" | "5")[];
+            /** Id No */
+            id_no?: string | null;
+            /**
+             * Lang
+             * @default zh-CN
+             * @enum {string}
+             */
+            lang: "zh-CN" | "en-US";
+            /** Maturity From */
+            maturity_from?: string | null;
+            /** Maturity To */
+            maturity_to?: string | null;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Open From */
+            open_from?: string | null;
+            /** Open To */
+            open_to?: string | null;
+            /**
+             * Order
+             * @default desc
+             * @enum {string}
+             */
+            order: "asc" | "desc";
+            /** Org Id */
+            org_id?: number | null;
+            /**
+             * Overdue Only
+             * @default false
+             */
+            overdue_only: boolean;
+            /**
+             * Products
+             * @default []
+             */
+            products: string[];
+            /** Purpose */
+            purpose: string;
+            /**
+             * Sort
+             * @default balance
+             * @enum {string}
+             */
+            sort: "balance" | "mtd_avg" | "open_date" | "maturity_date" | "customer_no" | "account_no";
+            /**
+             * Systems
+             * @default [
+             *       "sav",
+             *       "card",
+             *       "hpf",
+             *       "pl"
+             *     ]
+             */
+            systems: ("sav" | "card" | "hpf" | "pl")[];
+        };
+        /** PersonalQueryPageIn */
+        PersonalQueryPageIn: {
+            /** Account No */
+            account_no?: string | null;
+            /** Balance Max */
+            balance_max?: number | string | null;
+            /** Balance Min */
+            balance_min?: number | string | null;
+            /**
+             * Five Class
+             * @default []
+             */
+            five_class: ("1" | "2" | "3" | "4" | "5")[];
+            /** Id No */
+            id_no?: string | null;
+            /** Maturity From */
+            maturity_from?: string | null;
+            /** Maturity To */
+            maturity_to?: string | null;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Open From */
+            open_from?: string | null;
+            /** Open To */
+            open_to?: string | null;
+            /**
+             * Order
+             * @default desc
+             * @enum {string}
+             */
+            order: "asc" | "desc";
+            /** Org Id */
+            org_id?: number | null;
+            /**
+             * Overdue Only
+             * @default false
+             */
+            overdue_only: boolean;
+            /**
+             * Page
+             * @default 1
+             */
+            page: number;
+            /**
+             * Page Size
+             * @default 20
+             */
+            page_size: number;
+            /**
+             * Products
+             * @default []
+             */
+            products: string[];
+            /**
+             * Sort
+             * @default balance
+             * @enum {string}
+             */
+            sort: "balance" | "mtd_avg" | "open_date" | "maturity_date" | "customer_no" | "account_no";
+            /**
+             * Systems
+             * @default [
+             *       "sav",
+             *       "card",
+             *       "hpf",
+             *       "pl"
+             *     ]
+             */
+            systems: ("sav" | "card" | "hpf" | "pl")[];
         };
         /** RecordIn */
         RecordIn: {
@@ -1981,6 +2476,68 @@ export interface components {
             new_tier: string | null;
             /** Old Tier */
             old_tier: string | null;
+        };
+        /** TopQueryExportIn */
+        TopQueryExportIn: {
+            /**
+             * By
+             * @default deposits
+             * @enum {string}
+             */
+            by: "deposits" | "loans" | "npl";
+            /**
+             * Lang
+             * @default zh-CN
+             * @enum {string}
+             */
+            lang: "zh-CN" | "en-US";
+            /**
+             * N
+             * @default 10
+             */
+            n: number;
+            /** Org Id */
+            org_id?: number | null;
+            /** Purpose */
+            purpose: string;
+        };
+        /**
+         * TopQueryIn
+         * @description QRY-4: the top-N corporate customers of an org (对公十大客户).
+         */
+        TopQueryIn: {
+            /**
+             * By
+             * @default deposits
+             * @enum {string}
+             */
+            by: "deposits" | "loans" | "npl";
+            /**
+             * N
+             * @default 10
+             */
+            n: number;
+            /** Org Id */
+            org_id?: number | null;
+        };
+        /** TopRowOut */
+        TopRowOut: {
+            /** Customer Id */
+            customer_id: number;
+            /** Customer No */
+            customer_no: string;
+            /** Deposits */
+            deposits: string;
+            /** Loans */
+            loans: string;
+            /** Name */
+            name: string;
+            /** Npl */
+            npl: string;
+            /** Org Name */
+            org_name: string;
+            /** Rank */
+            rank: number;
         };
         /** TotalsOut */
         TotalsOut: {
@@ -3441,6 +3998,274 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PermissionOut"][];
+                };
+            };
+        };
+    };
+    "query-corporate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorporateQueryPageIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AccountRowOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "query-corporate_export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorporateQueryExportIn"];
+            };
+        };
+        responses: {
+            /** @description Excel file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "query-passbooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassbookQueryPageIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AccountRowOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "query-passbooks_export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassbookQueryExportIn"];
+            };
+        };
+        responses: {
+            /** @description Excel file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "query-personal_accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonalQueryPageIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AccountRowOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "query-personal_accounts_export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonalQueryExportIn"];
+            };
+        };
+        responses: {
+            /** @description Excel file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "query-top_corporate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopQueryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopRowOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "query-top_corporate_export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopQueryExportIn"];
+            };
+        };
+        responses: {
+            /** @description Excel file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -1,13 +1,21 @@
 import { Alert, Form, Input, Modal, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Customer, RevealBody } from '../../../api/types';
+import type { RevealBody } from '../../../api/types';
 import { useRevealField } from '../api/revealField';
 
-/** Fields the server can reveal (the list view shows id_no and phone). */
+/** Fields the server can reveal (the list shows id_no and phone; the 360 page also the address). */
 export type SensitiveField = RevealBody['field'];
 
 /** Asks for a purpose, then shows one field in clear. The value lives only in this modal. */
-export function RevealModal({ customer, field, onClose }: { customer: Customer; field: SensitiveField; onClose: () => void }) {
+export function RevealModal({
+  customer,
+  field,
+  onClose,
+}: {
+  customer: { id: number; name: string };
+  field: SensitiveField;
+  onClose: () => void;
+}) {
   const { t } = useTranslation('customers');
   const [form] = Form.useForm<{ purpose: string }>();
   const reveal = useRevealField();

@@ -1,0 +1,224 @@
+"""Linked queries over the warehouse's serving snapshot (QRY-1..QRY-4). Each query turns typed
+conditions into a WHERE of fixed SQL fragments with bound values, adds the caller's data scope
+(``auth.scope.warehouse_customer_condition``), and checks the returned customers once more against
+the operational store, so a customer moved out of the caller's scope since the last load never shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bankcrm.auth.principal import Principal
+from bankcrm.auth.scope import get_org_in_scope, warehouse_customer_condition
+from bankcrm.customers import repository
+from bankcrm.customers.models import Customer
+from bankcrm.db import contains_pattern
+from bankcrm.errors import Forbidden
+from bankcrm.idnumbers import normalize_resident_id
+from bankcrm.orgs.models import Org
+from bankcrm.query.schemas import CorporateQueryIn, PassbookQueryIn, PersonalQueryIn, TopQueryIn
+from bankcrm.warehouse import Warehouse
+
+ROW_COLUMNS = (
+    "b.system",
+    "b.account_no",
+    "b.kind",
+    "b.customer_id",
+    "c.customer_no",
+    "c.name",
+    "b.product",
+    "b.org_code",
+    "b.balance",
+    "b.mtd_avg",
+    "b.open_date",
+    "b.maturity_date",
+    "b.rate",
+    "b.amount",
+    "b.five_class",
+    "b.overdue_days",
+    "b.status",
+    "b.as_of",
+)
+ROW_NAMES = tuple(c.split(".")[1] if c != "c.name" else "customer_name" for c in ROW_COLUMNS)
+SORTS = {
+    "balance": "b.balance",
+    "mtd_avg": "b.mtd_avg",
+    "open_date": "b.open_date",
+    "maturity_date": "b.maturity_date",
+    "customer_no": "c.customer_no",
+    "account_no": "b.account_no",
+}
+PASSBOOK_PRODUCTS = ("SAV_YZT",)
+NPL_CLASSES = ("3", "4", "5")
+
+
+@dataclass
+class Where:
+    parts: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, sql: str, **params: Any) -> None:
+        self.parts.append(sql)
+        self.params.update(params)
+
+    def add_in(self, column: str, name: str, values: list[Any] | tuple[Any, ...]) -> None:
+        if not values:
+            self.parts.append("1 = 0")
+            return
+        marks = ", ".join(f":{name}_{i}" for i in range(len(values)))
+        self.parts.append(f"{column} IN ({marks})")
+        self.params.update({f"{name}_{i}": v for i, v in enumerate(values)})
+
+    def sql(self) -> str:
+        return " AND ".join(self.parts) or "1 = 1"
+
+
+def _base(db: Session, p: Principal, f: PersonalQueryIn | PassbookQueryIn | CorporateQueryIn) -> Where:
+    w = Where()
+    scope_sql, scope_params = warehouse_customer_condition(db, p, "c")
+    w.add(f"({scope_sql})", **scope_params)
+    w.add("b.open_on_date")
+    if f.org_id is not None:
+        org = get_org_in_scope(db, p, f.org_id)
+        w.add_in(
+            "c.org_id", "org", list(db.scalars(select(Org.id).where(Org.path.startswith(org.path, autoescape=True))))
+        )
+    if f.open_from:
+        w.add("b.open_date >= :open_from", open_from=f.open_from)
+    if f.open_to:
+        w.add("b.open_date <= :open_to", open_to=f.open_to)
+    if f.balance_min is not None:
+        w.add("b.balance >= :balance_min", balance_min=f.balance_min)
+    if f.balance_max is not None:
+        w.add("b.balance <= :balance_max", balance_max=f.balance_max)
+    return w
+
+
+def _sensitive(p: Principal, *values: object) -> None:
+    if any(v for v in values) and not repository.may_search_sensitive(p):
+        raise Forbidden(
+            "按证件号码或账号查询需要查看明文权限 / searching by ID or account number needs the reveal right",
+            code="sensitive_search",
+        )
+
+
+def personal_where(db: Session, p: Principal, f: PersonalQueryIn) -> Where:
+    _sensitive(p, f.id_no, f.account_no)
+    w = _base(db, p, f)
+    w.add("c.type = 'personal'")
+    w.add_in("b.system", "sys", sorted(set(f.systems)))
+    if f.name:
+        w.add("c.name LIKE :name ESCAPE '\\'", name=contains_pattern(f.name))
+    if f.id_no:
+        number = normalize_resident_id(f.id_no.upper()) or f.id_no.upper()
+        ids = list(db.scalars(repository.readable_ids(p).where(Customer.id_no == number)))
+        w.add_in("c.customer_id", "idc", ids)
+    if f.account_no:
+        w.add("b.account_no = :account_no", account_no=f.account_no)
+    if f.products:
+        w.add_in("b.product", "prod", sorted(set(f.products)))
+    if f.maturity_from:
+        w.add("b.maturity_date >= :maturity_from", maturity_from=f.maturity_from)
+    if f.maturity_to:
+        w.add("b.maturity_date <= :maturity_to", maturity_to=f.maturity_to)
+    if f.overdue_only:
+        w.add("coalesce(b.overdue_days, 0) > 0")
+    if f.five_class:
+        w.add_in("b.five_class", "cls", sorted(set(f.five_class)))
+    return w
+
+
+def passbook_where(db: Session, p: Principal, f: PassbookQueryIn) -> Where:
+    w = _base(db, p, f)
+    w.add("b.system = 'sav'")
+    w.add_in("b.product", "prod", PASSBOOK_PRODUCTS)
+    return w
+
+
+def corporate_where(db: Session, p: Principal, f: CorporateQueryIn) -> Where:
+    _sensitive(p, f.account_no)
+    w = _base(db, p, f)
+    w.add("c.type = 'corporate'")
+    w.add_in("b.system", "sys", ("corp", "crd"))
+    if f.name:
+        w.add("c.name LIKE :name ESCAPE '\\'", name=contains_pattern(f.name))
+    if f.product:
+        w.add("b.product = :product", product=f.product)
+    if f.account_no:
+        w.add("b.account_no = :account_no", account_no=f.account_no)
+    return w
+
+
+def _in_scope(db: Session, p: Principal, customer_ids: set[int]) -> set[int]:
+    if not customer_ids:
+        return set()
+    return set(db.scalars(repository.readable_ids(p).where(Customer.id.in_(customer_ids))))
+
+
+def account_rows(
+    db: Session, wh: Warehouse, p: Principal, w: Where, *, sort: str, order: str, page: int, page_size: int
+) -> tuple[list[dict[str, Any]], int]:
+    if not wh.table_exists("d_customer"):
+        return [], 0
+    frm = "FROM s_account_balance b JOIN d_customer c ON c.customer_id = b.customer_id WHERE " + w.sql()
+    total = int(wh.scalar(f"SELECT count(*) {frm}", w.params))
+    direction = "DESC" if order == "desc" else "ASC"
+    nulls = "NULLS LAST"
+    rows = wh.query(
+        f"SELECT {', '.join(ROW_COLUMNS)} {frm} ORDER BY {SORTS[sort]} {direction} {nulls}, b.system, b.account_no "
+        "LIMIT :n OFFSET :o",
+        w.params | {"n": page_size, "o": (page - 1) * page_size},
+    )
+    items = [dict(zip(ROW_NAMES, r, strict=True)) for r in rows]
+    allowed = _in_scope(db, p, {int(i["customer_id"]) for i in items})
+    return [i for i in items if i["customer_id"] in allowed], total
+
+
+def top_customers(db: Session, wh: Warehouse, p: Principal, f: TopQueryIn) -> list[dict[str, Any]]:
+    if not wh.table_exists("d_customer"):
+        return []
+    w = Where()
+    scope_sql, scope_params = warehouse_customer_condition(db, p, "c")
+    w.add(f"({scope_sql})", **scope_params)
+    w.add("c.type = 'corporate'")
+    w.add("b.open_on_date")
+    if f.org_id is not None:
+        org = get_org_in_scope(db, p, f.org_id)
+        w.add_in(
+            "c.org_id", "org", list(db.scalars(select(Org.id).where(Org.path.startswith(org.path, autoescape=True))))
+        )
+    npl = ", ".join(f"'{c}'" for c in NPL_CLASSES)
+    rows = wh.query(
+        f"""SELECT customer_id, customer_no, name, org_id, deposits, loans, npl FROM (
+            SELECT c.customer_id, c.customer_no, c.name, c.org_id,
+                   coalesce(sum(b.balance) FILTER (WHERE b.kind = 'deposit'), 0) AS deposits,
+                   coalesce(sum(b.balance) FILTER (WHERE b.kind = 'loan'), 0) AS loans,
+                   coalesce(sum(b.balance) FILTER (WHERE b.kind = 'loan' AND b.five_class IN ({npl})), 0) AS npl
+            FROM s_account_balance b JOIN d_customer c ON c.customer_id = b.customer_id
+            WHERE {w.sql()}
+            GROUP BY c.customer_id, c.customer_no, c.name, c.org_id) t
+        WHERE {f.by} > 0 ORDER BY {f.by} DESC, customer_no LIMIT :n""",
+        w.params | {"n": f.n},
+    )
+    allowed = _in_scope(db, p, {int(r[0]) for r in rows})
+    orgs = {i: n for i, n in db.execute(select(Org.id, Org.name).where(Org.id.in_({r[3] for r in rows})))}
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        if r[0] not in allowed:
+            continue
+        out.append(
+            {
+                "rank": len(out) + 1,
+                "customer_id": r[0],
+                "customer_no": r[1],
+                "name": r[2],
+                "org_name": orgs.get(r[3], ""),
+                "deposits": r[4],
+                "loans": r[5],
+                "npl": r[6],
+            }
+        )
+    return out
