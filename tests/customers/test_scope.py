@@ -108,6 +108,10 @@ SAMPLE_BODIES = {
     },
     ("PUT", "/api/customers/{customer_id}/managers"): {"managers": [], "start_date": "2026-01-05"},
     ("POST", "/api/customers/{customer_id}/reveal"): {"field": "phone", "purpose": "核实身份"},
+    ("POST", "/api/customers/{customer_id}/links"): {"accounts": [{"system": "sav", "account_no": "622200000001"}]},
+    ("POST", "/api/customers/{customer_id}/links/remove"): {
+        "accounts": [{"system": "sav", "account_no": "622200000001"}]
+    },
 }
 
 

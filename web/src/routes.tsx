@@ -56,6 +56,17 @@ export const appRoutes: AppRoute[] = [
     component: page(() => import('./features/customers/pages/CustomersPage'), 'CustomersPage'),
   },
   {
+    // The customer 360 page, linkable; the menu keeps "Customers" selected (longest matching prefix).
+    key: 'customer',
+    path: '/customers/:id',
+    labelKey: 'customers',
+    icon: <TeamOutlined />,
+    permission: 'customer.view',
+    group: 'customers',
+    hideInMenu: true,
+    component: page(() => import('./features/customers/pages/CustomerPage'), 'CustomerPage'),
+  },
+  {
     key: 'etlRuns',
     path: '/etl/runs',
     labelKey: 'etlRuns',

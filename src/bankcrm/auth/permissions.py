@@ -26,6 +26,9 @@ CATALOG: tuple[Permission, ...] = (
     Permission("customer.edit", "customer", "维护客户基本信息", "Maintain customer basic information"),
     Permission("customer.record", "customer", "登记评价、推介、接触记录", "Record evaluations, referrals, contacts"),
     Permission("customer.assign", "customer", "设置客户经理、移交客户", "Assign customer managers, transfer books"),
+    Permission(
+        "customer.link", "customer", "建立客户、挂接与解挂账户", "Create customers by linking accounts, (un)assign"
+    ),
     Permission("data.export", "customer", "导出数据到 Excel", "Export data to Excel"),
     Permission("etl.view", "etl", "查看数据加载任务", "View load runs"),
     Permission("etl.rejects", "etl", "查看拒绝记录", "View rejected rows"),
@@ -101,6 +104,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             "customer.edit",
             "customer.record",
             "customer.assign",
+            "customer.link",
             "data.export",
         ),
     ),
@@ -117,14 +121,23 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "Business department",
         DataScope.subtree,
         _VIEW_BASICS
-        | {"customer.view", "customer.reveal", "customer.edit", "customer.record", "customer.assign", "data.export"},
+        | {
+            "customer.view",
+            "customer.reveal",
+            "customer.edit",
+            "customer.record",
+            "customer.assign",
+            "customer.link",
+            "data.export",
+        },
     ),
     BuiltinRole(
         "customer_manager",
         "客户经理",
         "Customer manager",
         DataScope.own,
-        _VIEW_BASICS | {"customer.view", "customer.reveal", "customer.edit", "customer.record", "data.export"},
+        _VIEW_BASICS
+        | {"customer.view", "customer.reveal", "customer.edit", "customer.record", "customer.link", "data.export"},
     ),
     BuiltinRole(
         "lobby_manager", "大堂经理", "Lobby manager", DataScope.org, _VIEW_BASICS | {"customer.view", "customer.record"}

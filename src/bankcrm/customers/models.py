@@ -130,3 +130,16 @@ class TierChange(Base):
     basis: Mapped[Decimal] = mapped_column(Numeric(20, 2))
     """The average assets the rule compared (the tier parameter's measure)."""
     changed_at: Mapped[datetime]
+
+
+class AccountUnlink(Base):
+    """An account staff took off its customer (CUS-2 un-assign): identity resolution leaves it
+    unlinked at later loads until staff attach it to a customer again."""
+
+    __tablename__ = "account_unlink"
+
+    system: Mapped[str] = mapped_column(String(16), primary_key=True)
+    account_no: Mapped[str] = mapped_column(String(40), primary_key=True)
+    former_customer_id: Mapped[int | None]
+    unlinked_at: Mapped[datetime]
+    unlinked_by: Mapped[str] = mapped_column(String(64))

@@ -102,6 +102,6 @@ def get(db: Session, p: Principal, customer_id: int) -> tuple[Customer, str]:
     return row[0], row[1]
 
 
-def readable_ids(p: Principal) -> Select[tuple[int]]:
+def readable_ids(p: Principal) -> Select[Any]:
     """The ids of the customers the caller may read, as a subquery for ``IN``."""
     return readable_customers(p).with_only_columns(Customer.id)

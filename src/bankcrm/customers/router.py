@@ -27,14 +27,18 @@ from bankcrm.customers.models import (
 from bankcrm.customers.schemas import (
     CUSTOMER_COLUMNS,
     AccountHoldingOut,
+    AccountRefIn,
     ChangeOut,
     Customer360Out,
+    CustomerCreateIn,
     CustomerDetailOut,
     CustomerListExportIn,
     CustomerListIn,
     CustomerOut,
     CustomerProfileOut,
     CustomerUpdateIn,
+    LinkIn,
+    LinkOut,
     ManagerCandidateOut,
     ManagerOut,
     ManagersIn,
@@ -49,7 +53,9 @@ from bankcrm.customers.schemas import (
     TransferBookIn,
     TransferBookOut,
     TrendPointOut,
+    UnlinkIn,
 )
+from bankcrm.etl.service import refresh_snapshot
 from bankcrm.exports import XLSX_RESPONSE, check_size, xlsx_response
 from bankcrm.logging import redact_text
 from bankcrm.orgs.models import Org
@@ -156,6 +162,39 @@ def manager_candidates(
         for u, org in rows
         if any(r.code == "customer_manager" for r in u.roles)
     ]
+
+
+def _refs(accounts: list[AccountRefIn]) -> list[tuple[str, str]]:
+    return [(a.system, a.account_no) for a in accounts]
+
+
+@router.post("", operation_id="customers-create", status_code=201)
+def create_customer(
+    body: CustomerCreateIn,
+    request: Request,
+    db: DbSession,
+    p: Annotated[Principal, requires("customer.link")],
+    now: Now,
+) -> CustomerProfileOut:
+    """建立客户 (CUS-2): a customer entered by staff, with accounts picked from a linked query."""
+    values = {f: getattr(body, f) for f in ("name", "id_type", "id_no", "phone", "address", "email", "industry")}
+    c = service.create_customer(
+        db,
+        request.app.state.warehouse(),
+        p,
+        type=body.type,
+        org_id=body.org_id,
+        values=values,
+        accounts=_refs(body.accounts),
+        counts_for_assessment=body.counts_for_assessment,
+        move=body.move,
+        now=now,
+    )
+    db.commit()
+    if body.accounts:
+        refresh_snapshot(request.app)
+    _, org = repository.get(db, p, c.id)
+    return _profile(c, org)
 
 
 @router.get("/{customer_id}", operation_id="customers-get")
@@ -368,6 +407,47 @@ def set_managers(
         )
         for m in kept
     ]
+
+
+@router.post("/{customer_id}/links", operation_id="customers-link")
+def link_accounts(
+    customer_id: IdPath,
+    body: LinkIn,
+    request: Request,
+    db: DbSession,
+    p: Annotated[Principal, requires("customer.link")],
+    now: Now,
+) -> LinkOut:
+    """Attach accounts (from a linked query) to the customer, counting for assessment or watch only."""
+    n = service.attach_accounts(
+        db,
+        request.app.state.warehouse(),
+        p,
+        customer_id,
+        _refs(body.accounts),
+        counts_for_assessment=body.counts_for_assessment,
+        move=body.move,
+        now=now,
+    )
+    db.commit()
+    refresh_snapshot(request.app)
+    return LinkOut(accounts=n)
+
+
+@router.post("/{customer_id}/links/remove", operation_id="customers-unlink")
+def unlink_accounts(
+    customer_id: IdPath,
+    body: UnlinkIn,
+    request: Request,
+    db: DbSession,
+    p: Annotated[Principal, requires("customer.link")],
+    now: Now,
+) -> LinkOut:
+    """Un-assign accounts: they stay unlinked at later loads until attached again."""
+    n = service.detach_accounts(db, p, customer_id, _refs(body.accounts), now=now)
+    db.commit()
+    refresh_snapshot(request.app)
+    return LinkOut(accounts=n)
 
 
 @router.post("/{customer_id}/reveal", operation_id="customers-reveal")

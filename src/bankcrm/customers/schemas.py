@@ -267,3 +267,39 @@ class ManagerCandidateOut(Out):
     username: str
     display_name: str
     org_name: str
+
+
+class AccountRefIn(In):
+    system: Annotated[str, Field(pattern=r"^(sav|corp|crd|pl|card|wm|hpf)$")]
+    account_no: Annotated[AccountNumber, Field(pattern=r"^[0-9A-Za-z_-]{1,40}$")]
+
+
+class LinkIn(In):
+    accounts: Annotated[list[AccountRefIn], Field(min_length=1, max_length=50)]
+    counts_for_assessment: bool = True
+    """True: the account counts for the customer's (and managers') assessment; false: watch only."""
+    move: bool = False
+    """Move accounts now linked to another customer of the caller's scope (otherwise refused)."""
+
+
+class UnlinkIn(In):
+    accounts: Annotated[list[AccountRefIn], Field(min_length=1, max_length=50)]
+
+
+class LinkOut(Out):
+    accounts: int
+
+
+class CustomerCreateIn(In):
+    type: CustomerType
+    org_id: Id
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    id_type: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+    id_no: Annotated[IdNumber, Field(pattern=r"^[0-9A-Za-z]{6,32}$")]
+    phone: Annotated[Phone, Field(max_length=20)] | None = None
+    address: Annotated[Address, Field(max_length=300)] | None = None
+    email: Annotated[str, Field(max_length=100)] | None = None
+    industry: Annotated[str, Field(max_length=8)] | None = None
+    accounts: Annotated[list[AccountRefIn], Field(max_length=50)] = []
+    counts_for_assessment: bool = True
+    move: bool = False

@@ -12,11 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bankcrm.auth import audit
-from bankcrm.auth.models import User, UserStatus
+from bankcrm.auth.masking import FieldKind, mask
+from bankcrm.auth.models import DataScope, User, UserStatus
 from bankcrm.auth.principal import Principal
-from bankcrm.auth.scope import org_within
+from bankcrm.auth.scope import get_org_in_scope, org_within
 from bankcrm.customers import repository
 from bankcrm.customers.models import (
+    AccountLink,
+    AccountUnlink,
     Customer,
     CustomerChange,
     CustomerManager,
@@ -28,6 +31,7 @@ from bankcrm.errors import BadRequest, Conflict, NotFound
 from bankcrm.idnumbers import is_valid_resident_id, is_valid_uscc, normalize_resident_id
 from bankcrm.orgs.models import Org
 from bankcrm.system.service import code_exists
+from bankcrm.warehouse import Warehouse
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
@@ -279,3 +283,161 @@ def count_records(db: Session, customer_id: int) -> int:
         db.scalar(select(func.count()).select_from(CustomerRecord).where(CustomerRecord.customer_id == customer_id))
         or 0
     )
+
+
+def _account_exists(wh: Warehouse, system: str, account_no: str) -> bool:
+    return bool(
+        wh.table_exists("s_account_balance")
+        and wh.scalar(
+            "SELECT count(*) FROM s_account_balance WHERE system = :s AND account_no = :a",
+            {"s": system, "a": account_no},
+        )
+    )
+
+
+def attach_accounts(
+    db: Session,
+    wh: Warehouse,
+    p: Principal,
+    customer_id: int,
+    accounts: list[tuple[str, str]],
+    *,
+    counts_for_assessment: bool,
+    move: bool,
+    now: datetime,
+) -> int:
+    """Link source accounts (found by a linked query) to the customer (CUS-2). An account linked to
+    another customer is refused unless ``move`` is set and that customer is in the caller's scope
+    too. Returns the number of accounts attached or moved."""
+    c, _ = repository.get(db, p, customer_id)
+    if len(set(accounts)) != len(accounts):
+        raise BadRequest("账户重复 / an account is listed twice", code="duplicate_account")
+    readable = set(db.scalars(repository.readable_ids(p)))
+    changed = 0
+    conflicts: list[str] = []
+    for system, account_no in accounts:
+        if not _account_exists(wh, system, account_no):
+            raise NotFound(f"账户不存在 / account not found ({system})")
+        link = db.scalar(select(AccountLink).where(AccountLink.system == system, AccountLink.account_no == account_no))
+        if link is not None and link.customer_id == c.id:
+            link.counts_for_assessment = counts_for_assessment
+            continue
+        if link is not None:
+            if link.customer_id not in readable:
+                raise NotFound(f"账户不存在 / account not found ({system})")  # another side's: say nothing more
+            if not move:
+                conflicts.append(f"{system}:{mask(FieldKind.account_number, account_no)}")
+                continue
+            link.customer_id, link.method, link.linked_at, link.linked_by = c.id, "manual", now, p.username
+            link.counts_for_assessment = counts_for_assessment
+        else:
+            db.add(
+                AccountLink(
+                    system=system,
+                    account_no=account_no,
+                    customer_id=c.id,
+                    method="manual",
+                    counts_for_assessment=counts_for_assessment,
+                    linked_at=now,
+                    linked_by=p.username,
+                )
+            )
+        unlink = db.get(AccountUnlink, (system, account_no))
+        if unlink is not None:
+            db.delete(unlink)
+        changed += 1
+    if conflicts:
+        raise Conflict(
+            "账户已挂在其他客户名下（可选择改挂）/ accounts already linked to another customer (choose to move them)",
+            code="linked_elsewhere",
+            details={"accounts": conflicts},
+        )
+    db.flush()
+    audit.append(
+        db,
+        p.actor,
+        "customer.link",
+        at=now,
+        target_type="customer",
+        target_id=c.id,
+        detail={"accounts": changed, "counts_for_assessment": counts_for_assessment, "move": move},
+    )
+    return changed
+
+
+def detach_accounts(
+    db: Session, p: Principal, customer_id: int, accounts: list[tuple[str, str]], *, now: datetime
+) -> int:
+    """Un-assign accounts from the customer; later loads leave them unlinked until staff attach them."""
+    c, _ = repository.get(db, p, customer_id)
+    n = 0
+    for system, account_no in accounts:
+        link = db.scalar(
+            select(AccountLink).where(
+                AccountLink.system == system, AccountLink.account_no == account_no, AccountLink.customer_id == c.id
+            )
+        )
+        if link is None:
+            raise NotFound(f"该客户没有此账户 / the customer has no such account ({system})")
+        db.delete(link)
+        if db.get(AccountUnlink, (system, account_no)) is None:
+            db.add(
+                AccountUnlink(
+                    system=system,
+                    account_no=account_no,
+                    former_customer_id=c.id,
+                    unlinked_at=now,
+                    unlinked_by=p.username,
+                )
+            )
+        n += 1
+    db.flush()
+    audit.append(db, p.actor, "customer.unlink", at=now, target_type="customer", target_id=c.id, detail={"accounts": n})
+    return n
+
+
+def create_customer(
+    db: Session,
+    wh: Warehouse,
+    p: Principal,
+    *,
+    type: CustomerType,
+    org_id: int,
+    values: dict[str, str | None],
+    accounts: list[tuple[str, str]],
+    counts_for_assessment: bool,
+    move: bool,
+    now: datetime,
+) -> Customer:
+    """建立客户: a new customer entered by staff (validated like maintenance) with the accounts picked
+    from a linked query attached to it; all or nothing."""
+    org = get_org_in_scope(db, p, org_id)
+    blank = Customer(type=type, name="", id_type="", id_no="", org_id=org.id)
+    for f in EDITABLE:
+        setattr(blank, f, None)
+    clean = _check(blank, values, db)
+    id_type, id_no = clean.get("id_type"), clean.get("id_no")
+    if db.scalar(select(Customer.id).where(Customer.id_type == id_type, Customer.id_no == id_no)) is not None:
+        raise Conflict("该证件已属于另一客户 / another customer holds this ID", code="duplicate_id")
+    number = (db.scalar(select(func.count()).select_from(Customer)) or 0) + 1
+    while db.scalar(select(Customer.id).where(Customer.customer_no == f"C{number:011d}")) is not None:
+        number += 1
+    c = Customer(
+        customer_no=f"C{number:011d}",
+        type=type,
+        org_id=org.id,
+        source=None,
+        created_at=now,
+        updated_at=now,
+        **{f: clean.get(f) for f in EDITABLE},
+    )
+    db.add(c)
+    db.flush()
+    if p.data_scope == DataScope.own:
+        # A customer manager's new customer is in the manager's own book from the start.
+        db.add(CustomerManager(customer_id=c.id, user_id=p.user_id, share=Decimal(100), start_date=now.date()))
+        db.flush()
+    audit.append(db, p.actor, "customer.create", at=now, target_type="customer", target_id=c.id)
+    if accounts:
+        attach_accounts(db, wh, p, c.id, accounts, counts_for_assessment=counts_for_assessment, move=move, now=now)
+    return c

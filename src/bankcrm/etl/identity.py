@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bankcrm.customers.models import AccountLink, Customer, CustomerType
+from bankcrm.customers.models import AccountLink, AccountUnlink, Customer, CustomerType
 from bankcrm.etl.layouts import FEEDS, Feed
 from bankcrm.etl.loader import fact_table, parse_business_date
 from bankcrm.etl.models import DqIssue, DqStatus
@@ -229,6 +229,8 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
     linked = {
         (s, a): c for s, a, c in db.execute(select(AccountLink.system, AccountLink.account_no, AccountLink.customer_id))
     }
+    # Accounts staff took off their customer stay unlinked until staff attach them again.
+    unlinked = {(s, a) for s, a in db.execute(select(AccountUnlink.system, AccountUnlink.account_no))}
     # Links staff set by hand (relinked, merged) are their decision: the feed does not reopen them.
     by_staff = {
         (s, a)
@@ -238,7 +240,7 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
     }
     for system, ref, id_type, norm_id, upgraded in links:
         cid = existing.get((id_type, norm_id))
-        if cid is None:
+        if cid is None or (system, ref) in unlinked:
             continue
         old = linked.get((system, ref))
         if old is None:

@@ -11,9 +11,8 @@ from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth import audit
 from bankcrm.auth.principal import Principal
 from bankcrm.errors import BadRequest, Conflict, NotFound
-from bankcrm.etl import dq, service, snapshot
+from bankcrm.etl import dq, service
 from bankcrm.etl.layouts import BY_CODE
-from bankcrm.etl.loader import latest_published
 from bankcrm.etl.models import DqStatus, EtlRun, EtlRunFile, RunStatus
 from bankcrm.etl.schemas import (
     DqCloseIn,
@@ -208,20 +207,6 @@ def delete_org_mapping_rule(
     dq.delete_rule(db, p, system, now=now)
 
 
-def _refresh_snapshot(request: Request) -> None:
-    """Customer totals follow the links: re-export them and rebuild the snapshot in the job runner."""
-    app = request.app
-
-    def job() -> object:
-        wh = app.state.warehouse()
-        with app.state.sessionmaker() as db:
-            snapshot.export_links(db, wh)
-        latest = latest_published(wh)
-        return snapshot.build(wh, latest) if latest else 0
-
-    app.state.jobs.submit("snapshot.refresh", job)
-
-
 @router.post("/dq/merge", operation_id="etl-dq_merge")
 def merge_customers(
     body: MergeIn, request: Request, db: DbSession, p: Annotated[Principal, requires("dq.edit")], now: Now
@@ -229,7 +214,7 @@ def merge_customers(
     """One person under two customer records: the second's accounts and managers move to the first."""
     survivor, moved = dq.merge_customers(db, p, body.survivor_id, body.merged_id, body.note, now=now)
     db.commit()
-    _refresh_snapshot(request)
+    service.refresh_snapshot(request.app)
     return MergeOut(survivor_id=survivor.id, links_moved=moved)
 
 
@@ -240,5 +225,5 @@ def relink_account(
     """Move one source account to another customer (the account number travels in the body, never the URL)."""
     link = dq.relink_account(db, p, body.system, body.account_no, body.customer_id, body.note, now=now)
     db.commit()
-    _refresh_snapshot(request)
+    service.refresh_snapshot(request.app)
     return RelinkOut(system=link.system, customer_id=link.customer_id)

@@ -8,6 +8,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -77,6 +78,20 @@ def claim_queued(factory: sessionmaker[Session], clock: Clock) -> tuple[int, str
         run = db.get(EtlRun, run_id)
         assert run is not None and run.source_dir is not None
         return run.id, run.business_date, Path(run.source_dir), Actor(user_id=None, username=run.actor_username)
+
+
+def refresh_snapshot(app: Any) -> None:
+    """After staff change links (merge, relink, attach, un-assign), customer totals follow: the links
+    are exported again and the snapshot rebuilt, in the server's job runner."""
+
+    def job() -> object:
+        wh = app.state.warehouse()
+        with app.state.sessionmaker() as db:
+            snapshot.export_links(db, wh)
+        latest = latest_published(wh)
+        return snapshot.build(wh, latest) if latest else 0
+
+    app.state.jobs.submit("snapshot.refresh", job)
 
 
 def serve_queue(

@@ -123,6 +123,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Customer
+         * @description 建立客户 (CUS-2): a customer entered by staff, with accounts picked from a linked query.
+         */
+        post: operations["customers-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customers/export": {
         parameters: {
             query?: never;
@@ -216,6 +236,46 @@ export interface paths {
         head?: never;
         /** Update Customer */
         patch: operations["customers-update"];
+        trace?: never;
+    };
+    "/api/customers/{customer_id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link Accounts
+         * @description Attach accounts (from a linked query) to the customer, counting for assessment or watch only.
+         */
+        post: operations["customers-link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{customer_id}/links/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlink Accounts
+         * @description Un-assign accounts: they stay unlinked at later loads until attached again.
+         */
+        post: operations["customers-unlink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/customers/{customer_id}/managers": {
@@ -1118,6 +1178,13 @@ export interface components {
             /** Ytd Avg */
             ytd_avg: string | null;
         };
+        /** AccountRefIn */
+        AccountRefIn: {
+            /** Account No */
+            account_no: string;
+            /** System */
+            system: string;
+        };
         /** AccountRowOut */
         AccountRowOut: {
             /** Account No */
@@ -1366,6 +1433,41 @@ export interface components {
             totals: components["schemas"]["TotalsOut"] | null;
             /** Trend */
             trend: components["schemas"]["TrendPointOut"][];
+        };
+        /** CustomerCreateIn */
+        CustomerCreateIn: {
+            /**
+             * Accounts
+             * @default []
+             */
+            accounts: components["schemas"]["AccountRefIn"][];
+            /** Address */
+            address?: string | null;
+            /**
+             * Counts For Assessment
+             * @default true
+             */
+            counts_for_assessment: boolean;
+            /** Email */
+            email?: string | null;
+            /** Id No */
+            id_no: string;
+            /** Id Type */
+            id_type: string;
+            /** Industry */
+            industry?: string | null;
+            /**
+             * Move
+             * @default false
+             */
+            move: boolean;
+            /** Name */
+            name: string;
+            /** Org Id */
+            org_id: number;
+            /** Phone */
+            phone?: string | null;
+            type: components["schemas"]["CustomerType"];
         };
         /** CustomerDetailOut */
         CustomerDetailOut: {
@@ -1616,6 +1718,26 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** LinkIn */
+        LinkIn: {
+            /** Accounts */
+            accounts: components["schemas"]["AccountRefIn"][];
+            /**
+             * Counts For Assessment
+             * @default true
+             */
+            counts_for_assessment: boolean;
+            /**
+             * Move
+             * @default false
+             */
+            move: boolean;
+        };
+        /** LinkOut */
+        LinkOut: {
+            /** Accounts */
+            accounts: number;
         };
         /** LoginIn */
         LoginIn: {
@@ -2636,6 +2758,11 @@ export interface components {
             /** Wealth */
             wealth: string;
         };
+        /** UnlinkIn */
+        UnlinkIn: {
+            /** Accounts */
+            accounts: components["schemas"]["AccountRefIn"][];
+        };
         /** UserCreateIn */
         UserCreateIn: {
             /** Display Name */
@@ -2921,6 +3048,39 @@ export interface operations {
             };
         };
     };
+    "customers-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerCreateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerProfileOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "customers-export": {
         parameters: {
             query?: never;
@@ -3094,6 +3254,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CustomerProfileOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "customers-unlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnlinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkOut"];
                 };
             };
             /** @description Validation Error */
