@@ -106,7 +106,7 @@ describe('CustomersPage', () => {
     await pick('customer-filter-tier', '省行级VIP');
     await waitFor(async () => expect((await lastSearch(seen))?.tier).toBe('province_vip'));
 
-    fireEvent.click(within(table).getByText('客户名称'));
+    fireEvent.click(within(table).getAllByText('客户名称')[0] as HTMLElement);
     await waitFor(async () => expect((await lastSearch(seen))?.sort).toBe('name'));
     expect(await lastSearch(seen)).toEqual({
       q: '张三',
@@ -118,7 +118,7 @@ describe('CustomersPage', () => {
       page: 1,
       page_size: 20,
     });
-    fireEvent.click(within(table).getByText('客户名称'));
+    fireEvent.click(within(table).getAllByText('客户名称')[0] as HTMLElement);
     await waitFor(async () => expect((await lastSearch(seen))?.order).toBe('desc'));
     expect((await lastSearch(seen))?.sort).toBe('name');
   });
