@@ -178,10 +178,12 @@ def _warehouse_opener(settings: Settings) -> tuple[Any, Any]:
     def cursor() -> Any:
         if "con" not in state:
             from bankcrm import warehouse
+            from bankcrm.etl import snapshot
             from bankcrm.etl.loader import ensure_schema
 
             state["con"] = warehouse.connect(settings)
             ensure_schema(state["con"])
+            snapshot.ensure_schema(state["con"])
         return state["con"].reader()
 
     def close() -> None:

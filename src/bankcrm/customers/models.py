@@ -46,6 +46,8 @@ class Customer(Base):
     __table_args__ = (
         Index("ix_customer_org_id", "org_id"),
         Index("ix_customer_id_no", "id_type", "id_no"),
+        Index("ix_customer_id_no_only", "id_no"),
+        Index("ix_customer_phone", "phone"),
     )
 
 
@@ -69,7 +71,7 @@ class AccountLink(Base):
     the same way with system ``cif`` and their customer number as ``account_no``."""
 
     __tablename__ = "account_link"
-    __table_args__ = (UniqueConstraint("system", "account_no"),)
+    __table_args__ = (UniqueConstraint("system", "account_no"), Index("ix_account_link_account_no", "account_no"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     system: Mapped[str] = mapped_column(String(16))

@@ -23,6 +23,7 @@ def may_search_sensitive(p: Principal) -> bool:
 
 
 SENSITIVE_QUERY = re.compile(r"^[0-9Xx]{7,19}$")
+NUMBER_QUERY = re.compile(r"^[A-Z]?[0-9]{5,19}[0-9Xx]?$")
 
 
 SORTS: dict[str, InstrumentedAttribute[Any]] = {
@@ -52,15 +53,19 @@ def search(
     """The caller's readable customers matching typed filters, paged and sorted on the server."""
     stmt = readable_customers(p)
     if q:
-        conditions = [Customer.name.like(contains_pattern(q), escape="\\"), Customer.customer_no == q]
-        if may_search_sensitive(p):
-            # ID numbers and phones, and account or card numbers through the account links.
-            conditions += [
-                Customer.id_no == q.upper(),
-                Customer.phone == q,
-                Customer.id.in_(select(AccountLink.customer_id).where(AccountLink.account_no == q)),
-            ]
-        stmt = stmt.where(or_(*conditions))
+        if NUMBER_QUERY.match(q):
+            # A number: exact matches on indexed columns only (customer number, and for those who may
+            # see them, ID number, phone, account or card number), never a scan of every name.
+            conditions = [Customer.customer_no == q]
+            if may_search_sensitive(p):
+                conditions += [
+                    Customer.id_no == q.upper(),
+                    Customer.phone == q,
+                    Customer.id.in_(select(AccountLink.customer_id).where(AccountLink.account_no == q)),
+                ]
+            stmt = stmt.where(or_(*conditions))
+        else:
+            stmt = stmt.where(or_(Customer.name.like(contains_pattern(q), escape="\\"), Customer.customer_no == q))
     if type is not None:
         stmt = stmt.where(Customer.type == type)
     if org_id is not None:

@@ -1,0 +1,112 @@
+"""Benchmark (by hand, never in CI): server-side latency of the customer 360 endpoint and of quick
+search on a generated bank, next to the plain engine queries that fetch the same rows.
+
+    .venv/bin/python bench/customer360.py [--customers 1000000] [--days 2] [--samples 300] [--dir DIR]
+
+Builds the bank once in DIR (generator + real ETL + identity resolution; reused when DIR has it), then
+times N requests through the ASGI app in-process (no network) and the same reads done directly with
+SQLite and DuckDB. Prints p50/p99 of each and the ratios (goal: p99 <= 25 ms, ratio <= 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from bankcrm import migrate
+from bankcrm.api.app import create_app
+from bankcrm.clock import Clock
+from bankcrm.config import Settings
+from bankcrm.db import make_engine, make_sessionmaker
+from bankcrm.demo import DEMO_PASSWORD, build_bank
+from bankcrm.jobs import InlineJobs
+from bankcrm.warehouse import connect
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))] * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--customers", type=int, default=1_000_000)
+    ap.add_argument("--days", type=int, default=2)
+    ap.add_argument("--samples", type=int, default=300)
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/bankcrm-c360"))
+    args = ap.parse_args()
+    var = args.dir / "var"
+    settings = Settings(var_dir=var, web_dist=Path("/nonexistent"))
+    engine = make_engine(settings.resolved_database_url())
+    migrate.upgrade(engine)
+    t0 = time.perf_counter()
+    wh = connect(settings)
+    built = build_bank(
+        make_sessionmaker(engine), wh, args.dir / "feeds", customers=args.customers, days=args.days, clock=Clock()
+    )
+    wh.close()
+    print(
+        f"bank: {args.customers:,} customers x {args.days} days, {'built' if built else 'reused'} "
+        f"in {time.perf_counter() - t0:.0f} s"
+    )
+
+    app = create_app(settings, engine=engine, jobs=InlineJobs())
+    client = TestClient(app)
+    r = client.post("/api/auth/login", json={"username": "admin", "password": DEMO_PASSWORD})
+    assert r.status_code == 200, r.text
+    client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    with Session(engine) as db:
+        rows = db.execute(text("SELECT id, customer_no FROM customer")).all()
+    rng = random.Random(7)  # noqa: S311 (which customers to sample, not a secret)
+    sample = rng.sample(rows, min(args.samples, len(rows)))
+
+    def timed(fn) -> list[float]:  # type: ignore[no-untyped-def]
+        out = []
+        for cid, no in sample:
+            s = time.perf_counter()
+            fn(cid, no)
+            out.append(time.perf_counter() - s)
+        return out
+
+    for cid, _ in sample[:20]:  # warm caches
+        client.get(f"/api/customers/{cid}/overview")
+    ours_360 = timed(lambda cid, no: client.get(f"/api/customers/{cid}/overview").raise_for_status())
+    ours_search = timed(lambda cid, no: client.post("/api/customers/search", json={"q": no}).raise_for_status())
+
+    sq = sqlite3.connect(str(var / "bankcrm.sqlite3"))
+    dk = app.state.warehouse().con  # the same DuckDB database the app reads (one process)
+
+    def raw_360(cid: int, no: str) -> None:
+        sq.execute("SELECT * FROM customer WHERE id = ?", (cid,)).fetchall()
+        sq.execute("SELECT * FROM customer_manager WHERE customer_id = ?", (cid,)).fetchall()
+        sq.execute("SELECT * FROM customer_record WHERE customer_id = ? LIMIT 100", (cid,)).fetchall()
+        sq.execute("SELECT * FROM customer_change WHERE customer_id = ? LIMIT 100", (cid,)).fetchall()
+        sq.execute("SELECT * FROM account_link WHERE customer_id = ?", (cid,)).fetchall()
+        dk.execute("SELECT * FROM s_account_balance WHERE customer_id = ?", [cid]).fetchall()
+        dk.execute("SELECT * FROM s_customer_balance WHERE customer_id = ?", [cid]).fetchall()
+        dk.execute("SELECT * FROM s_customer_daily WHERE customer_id = ? ORDER BY business_date", [cid]).fetchall()
+
+    def raw_search(cid: int, no: str) -> None:
+        sq.execute("SELECT * FROM customer WHERE customer_no = ?", (no,)).fetchall()
+
+    raw_360_t = timed(raw_360)
+    raw_search_t = timed(raw_search)
+    for name, ours, raw in (("360 overview", ours_360, raw_360_t), ("quick search", ours_search, raw_search_t)):
+        print(
+            f"{name:13s}: bankcrm p50 {pct(ours, 0.5):7.2f} ms  p99 {pct(ours, 0.99):7.2f} ms | "
+            f"plain p50 {pct(raw, 0.5):7.2f} ms  p99 {pct(raw, 0.99):7.2f} ms | "
+            f"ratio p50 {statistics.median(ours) / statistics.median(raw):5.1f}  "
+            f"p99 {pct(ours, 0.99) / pct(raw, 0.99):5.1f}   (goal p99 <= 25 ms, ratio <= 3)"
+        )
+
+
+if __name__ == "__main__":
+    main()
