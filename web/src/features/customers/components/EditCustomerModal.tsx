@@ -23,8 +23,10 @@ function isEditable(f: string | undefined): f is EditableField {
 export function changedFields(profile: CustomerProfile, values: EditForm): CustomerUpdate {
   const body: CustomerUpdate = {};
   for (const f of EDITABLE) {
+    const raw = values[f];
+    if (raw === undefined) continue; // not in the form: unchanged
     const before = profile[f] ?? '';
-    const after = (values[f] ?? '').trim();
+    const after = raw.trim();
     if (isMasked(before)) {
       if (after !== '') body[f] = after;
     } else if (after !== before) {
@@ -100,7 +102,8 @@ export function EditCustomerModal({
       okButtonProps={{ 'data-testid': 'edit-submit' } as Record<string, string>}
       destroyOnHidden
       mask={{ closable: false }}
-      data-testid="edit-modal"
+      // On the visible panel (the modal root itself counts as hidden for browser tests).
+      modalRender={(node) => <div data-testid="edit-modal">{node}</div>}
     >
       {error && <Alert type={error.type} showIcon title={error.text} style={{ marginBottom: 16 }} data-testid="edit-error" />}
       <Form form={form} layout="vertical" initialValues={initial}>
@@ -136,7 +139,15 @@ export function EditCustomerModal({
         >
           <Input maxLength={100} placeholder={isMasked(profile.email) ? (profile.email ?? undefined) : undefined} data-testid="edit-email" />
         </Form.Item>
-        <Form.Item name="industry" label={t('fields.industry')} extra={profile.type === 'personal' ? t('edit.clearHint') : undefined}>
+        <Form.Item
+          name="industry"
+          label={t('fields.industry')}
+          extra={profile.type === 'personal' ? t('edit.clearHint') : undefined}
+          // A cleared select gives undefined; an empty string is what clears the field on the server.
+          normalize={(v: string | undefined | null) => v ?? ''}
+          // A select shows its placeholder for "no industry" (an input shows the empty string itself).
+          getValueProps={industries.available ? (v: string | undefined) => ({ value: v || undefined }) : undefined}
+        >
           {industries.available ? (
             <Select allowClear showSearch={{ optionFilterProp: 'label' }} options={industries.options} data-testid="edit-industry" />
           ) : (

@@ -82,7 +82,8 @@ export function ManagersModal({ customerId, current, onClose }: { customerId: nu
       okButtonProps={{ 'data-testid': 'managers-submit' } as Record<string, string>}
       destroyOnHidden
       mask={{ closable: false }}
-      data-testid="managers-modal"
+      // On the visible panel (the modal root itself counts as hidden for browser tests).
+      modalRender={(node) => <div data-testid="managers-modal">{node}</div>}
     >
       <Alert type="info" showIcon title={t('managers.hint')} style={{ marginBottom: 16 }} />
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="managers-error" />}

@@ -80,7 +80,8 @@ export function RecordModal({
       okButtonProps={{ 'data-testid': 'record-submit' } as Record<string, string>}
       destroyOnHidden
       mask={{ closable: false }}
-      data-testid="record-modal"
+      // On the visible panel (the modal root itself counts as hidden for browser tests).
+      modalRender={(node) => <div data-testid="record-modal">{node}</div>}
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="record-error" />}
       <Form form={form} layout="vertical" initialValues={{ kind: initialKind, record_date: dayjs() }}>

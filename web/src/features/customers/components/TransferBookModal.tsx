@@ -57,7 +57,8 @@ export function TransferBookModal({ onClose }: { onClose: () => void }) {
       okButtonProps={{ 'data-testid': 'transfer-submit' } as Record<string, string>}
       destroyOnHidden
       mask={{ closable: false }}
-      data-testid="transfer-modal"
+      // On the visible panel (the modal root itself counts as hidden for browser tests).
+      modalRender={(node) => <div data-testid="transfer-modal">{node}</div>}
     >
       <Alert type="info" showIcon title={t('transfer.hint')} style={{ marginBottom: 16 }} />
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="transfer-error" />}
