@@ -166,3 +166,31 @@ def test_data_administrator_loads_a_date_and_repairs_data_quality(page: Page) ->
     page.get_by_test_id("rule-submit").click()
     expect(rule).to_be_hidden()
     expect(page.get_by_test_id("org-mapping-rules-table")).to_contain_text("card")
+
+
+def test_customer_manager_opens_the_360_view_records_a_contact_and_exports(page: Page) -> None:
+    sign_in(page, "gl_manager")
+    page.get_by_test_id("menu-customers").click()
+    page.get_by_test_id("customer-filter-mine").click()  # 我的客户
+    table = page.get_by_test_id("customers-table")
+    first = table.locator("[data-testid^=customer-link-]").first
+    name = first.inner_text()
+    page.get_by_test_id("customer-search").locator("input").fill(name)
+    page.get_by_test_id("customer-search").locator("input").press("Enter")
+    expect(table.locator("tbody tr.ant-table-row").first).to_contain_text(name)
+    table.locator("[data-testid^=customer-link-]").first.click()
+    view = page.get_by_test_id("customer-360")
+    expect(view).to_be_visible()
+    expect(page.get_by_test_id("customer-name")).to_contain_text(name)
+    assert not re.search(r"\d{17}[\dX]", view.inner_text())  # masked for a customer manager
+    page.get_by_test_id("customer-tab-records").click()
+    page.get_by_test_id("record-add").click()
+    page.get_by_test_id("record-content").fill("电话回访，客户有意购买理财产品")
+    page.get_by_test_id("record-submit").click()
+    expect(page.get_by_test_id("records-table")).to_contain_text("电话回访")
+    page.get_by_test_id("customer-back").click()
+    page.get_by_test_id("export-button").click()
+    page.get_by_test_id("export-purpose").fill("季度客户回访名单")
+    with page.expect_download() as download:
+        page.get_by_test_id("export-submit").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
