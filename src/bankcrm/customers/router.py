@@ -207,6 +207,18 @@ def get_customer(
     return CustomerDetailOut.model_validate(_fields(c, org) | {"address": c.address})
 
 
+def _manager_out(m: CustomerManager, u: User) -> ManagerOut:
+    return ManagerOut(
+        id=m.id,
+        user_id=u.id,
+        username=u.username,
+        display_name=u.display_name,
+        share=m.share,
+        start_date=m.start_date,
+        end_date=m.end_date,
+    )
+
+
 def _profile(c: Customer, org: str) -> CustomerProfileOut:
     return CustomerProfileOut.model_validate(
         _fields(c, org)
@@ -260,18 +272,7 @@ def customer_overview(
         ],
         trend=[TrendPointOut(**t) for t in holdings.trend(wh, c.id)],
         mix=[MixOut(**m) for m in holdings.product_mix(accounts)],
-        managers=[
-            ManagerOut(
-                id=m.id,
-                user_id=u.id,
-                username=u.username,
-                display_name=u.display_name,
-                share=m.share,
-                start_date=m.start_date,
-                end_date=m.end_date,
-            )
-            for m, u in managers
-        ],
+        managers=[_manager_out(m, u) for m, u in managers],
         records=[
             RecordOut.model_validate(r)
             for r in db.scalars(
@@ -395,18 +396,7 @@ def set_managers(
         db, p, customer_id, [(m.user_id, m.share) for m in body.managers], start=body.start_date, now=now
     )
     users = {u.id: u for u in db.scalars(select(User).where(User.id.in_([m.user_id for m in kept])))}
-    return [
-        ManagerOut(
-            id=m.id,
-            user_id=m.user_id,
-            username=users[m.user_id].username,
-            display_name=users[m.user_id].display_name,
-            share=m.share,
-            start_date=m.start_date,
-            end_date=m.end_date,
-        )
-        for m in kept
-    ]
+    return [_manager_out(m, users[m.user_id]) for m in kept]
 
 
 @router.post("/{customer_id}/links", operation_id="customers-link")
