@@ -194,3 +194,14 @@ def test_customer_manager_opens_the_360_view_records_a_contact_and_exports(page:
     with page.expect_download() as download:
         page.get_by_test_id("export-submit").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_branch_president_sees_the_top_corporate_customers_of_the_branch(page: Page) -> None:
+    # Runs after the data administrator's load of the inbox date (this file's order).
+    sign_in(page, "js_president")
+    page.get_by_test_id("menu-queryTop").click()
+    results = page.get_by_test_id("top-results")
+    expect(results.locator("tbody tr.ant-table-row").first).to_be_visible()
+    expect(page.get_by_test_id("top-chart")).to_be_visible()
+    first = results.locator("tbody tr.ant-table-row").first.inner_text()
+    assert "1" in first  # rank 1

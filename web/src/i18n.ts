@@ -4,7 +4,7 @@ import { initReactI18next } from 'react-i18next';
 
 export const LANGUAGES = ['zh-CN', 'en-US'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const NAMESPACES = ['common', 'auth', 'orgs', 'users', 'roles', 'audit', 'system', 'customers', 'etl', 'menu'] as const;
+export const NAMESPACES = ['common', 'auth', 'orgs', 'users', 'roles', 'audit', 'system', 'customers', 'query', 'etl', 'menu'] as const;
 
 const LANG_KEY = 'bankcrm.lang';
 

@@ -17,6 +17,11 @@ import {
   DatabaseOutlined,
   IdcardOutlined,
   FileSearchOutlined,
+  SearchOutlined,
+  SolutionOutlined,
+  BookOutlined,
+  BankOutlined,
+  TrophyOutlined,
 } from '@ant-design/icons';
 import type { MenuGroupLike, MenuRouteLike } from './lib/menu';
 
@@ -34,6 +39,7 @@ const page = <K extends string>(loader: () => Promise<Record<K, ComponentType>>,
 
 export const menuGroups: AppMenuGroup[] = [
   { key: 'customers', labelKey: 'group.customers', icon: <IdcardOutlined /> },
+  { key: 'query', labelKey: 'group.query', icon: <SearchOutlined /> },
   { key: 'etl', labelKey: 'group.etl', icon: <DatabaseOutlined /> },
   { key: 'system', labelKey: 'group.system', icon: <SettingOutlined /> },
 ];
@@ -65,6 +71,42 @@ export const appRoutes: AppRoute[] = [
     group: 'customers',
     hideInMenu: true,
     component: page(() => import('./features/customers/pages/CustomerPage'), 'CustomerPage'),
+  },
+  {
+    key: 'queryPersonal',
+    path: '/query/personal',
+    labelKey: 'queryPersonal',
+    icon: <SolutionOutlined />,
+    permission: 'customer.view',
+    group: 'query',
+    component: page(() => import('./features/query/pages/PersonalQueryPage'), 'PersonalQueryPage'),
+  },
+  {
+    key: 'queryPassbooks',
+    path: '/query/passbooks',
+    labelKey: 'queryPassbooks',
+    icon: <BookOutlined />,
+    permission: 'customer.view',
+    group: 'query',
+    component: page(() => import('./features/query/pages/PassbookQueryPage'), 'PassbookQueryPage'),
+  },
+  {
+    key: 'queryCorporate',
+    path: '/query/corporate',
+    labelKey: 'queryCorporate',
+    icon: <BankOutlined />,
+    permission: 'customer.view',
+    group: 'query',
+    component: page(() => import('./features/query/pages/CorporateQueryPage'), 'CorporateQueryPage'),
+  },
+  {
+    key: 'queryTop',
+    path: '/query/top-corporate',
+    labelKey: 'queryTop',
+    icon: <TrophyOutlined />,
+    permission: 'customer.view',
+    group: 'query',
+    component: page(() => import('./features/query/pages/TopCorporatePage'), 'TopCorporatePage'),
   },
   {
     key: 'etlRuns',

@@ -50,15 +50,16 @@ describe('visibleMenu', () => {
     }
     const all = appRoutes.flatMap((r) => (r.permission ? [r.permission] : []));
     const full = visibleMenu(appRoutes, all, menuGroups);
-    expect(full.map((m) => m.key)).toEqual(['home', 'customers', 'etl', 'system']);
-    expect(full[2]?.children?.map((c) => c.key)).toEqual(['etlRuns', 'etlQuality']);
-    expect(full[3]?.children).toHaveLength(6);
+    expect(full.map((m) => m.key)).toEqual(['home', 'customers', 'query', 'etl', 'system']);
+    expect(full[2]?.children?.map((c) => c.key)).toEqual(['queryPersonal', 'queryPassbooks', 'queryCorporate', 'queryTop']);
+    expect(full[3]?.children?.map((c) => c.key)).toEqual(['etlRuns', 'etlQuality']);
+    expect(full[4]?.children).toHaveLength(6);
   });
 
   it('shows the load runs entry (in its group) only with etl.view', () => {
     const etl = { key: 'etl', labelKey: 'group.etl', children: [{ key: 'etlRuns', labelKey: 'etlRuns', path: '/etl/runs' }] };
     expect(visibleMenu(appRoutes, ['etl.view'], menuGroups)).toEqual([{ key: 'home', labelKey: 'home', path: '/' }, etl]);
-    expect(visibleMenu(appRoutes, ['customer.view', 'etl.view'], menuGroups).map((m) => m.key)).toEqual(['home', 'customers', 'etl']);
+    expect(visibleMenu(appRoutes, ['customer.view', 'etl.view'], menuGroups).map((m) => m.key)).toEqual(['home', 'customers', 'query', 'etl']);
     for (const perms of [[], ['etl.rejects'], ['customer.view', 'user.view']]) {
       const menu = visibleMenu(appRoutes, perms, menuGroups);
       expect(menu.map((m) => m.key)).not.toContain('etl');
