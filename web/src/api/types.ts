@@ -75,5 +75,12 @@ export type OrgMappingPage = Get<'/api/etl/org-mappings'>;
 export type OrgMapping = OrgMappingPage['items'][number];
 
 /** The list pages' Excel exports (POST, JSON body with the page's filters, `purpose` and `lang`; answers .xlsx). */
-export type ExportPath = '/api/users/export' | '/api/audit/export' | '/api/customers/export';
+export type ExportPath =
+  | '/api/users/export'
+  | '/api/audit/export'
+  | '/api/customers/export'
+  | '/api/query/personal-accounts/export'
+  | '/api/query/passbooks/export'
+  | '/api/query/corporate/export'
+  | '/api/query/top-corporate/export';
 export type ExportBody<P extends ExportPath> = PostBody<P>;

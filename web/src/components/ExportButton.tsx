@@ -45,6 +45,14 @@ function postExport(req: ExportRequest) {
       return api.POST(req.path, { ...init, body: req.body });
     case '/api/customers/export':
       return api.POST(req.path, { ...init, body: req.body });
+    case '/api/query/personal-accounts/export':
+      return api.POST(req.path, { ...init, body: req.body });
+    case '/api/query/passbooks/export':
+      return api.POST(req.path, { ...init, body: req.body });
+    case '/api/query/corporate/export':
+      return api.POST(req.path, { ...init, body: req.body });
+    case '/api/query/top-corporate/export':
+      return api.POST(req.path, { ...init, body: req.body });
   }
 }
 
