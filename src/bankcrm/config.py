@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     """When set, audit records are chained with HMAC-SHA256 under this key (kept outside the
     database), so someone with database rights alone cannot recompute a rewritten chain."""
 
+    secret_key: SecretStr | None = None
+    """Key of the short-lived opaque references the server hands to browsers (e.g. an account picked
+    from a query result, whose number the user may not see). Empty means a key generated once into
+    ``<var_dir>/secret.key`` (mode 600); set it when several servers share the work."""
+
     log_level: str = "INFO"
     log_json: bool = True
 

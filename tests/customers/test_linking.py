@@ -102,3 +102,39 @@ def test_create_a_customer_from_query_results(
     assert link is not None and link.customer_id == new_id and link.method == "manual"
     assert client.post("/api/customers", json=body | {"accounts": []}).json()["code"] == "duplicate_id"
     assert client.post("/api/customers", json=body | {"org_id": 10**6}).status_code == 404
+
+
+def test_a_customer_manager_links_a_queried_account_by_its_reference(
+    loaded: Warehouse,  # noqa: F811
+    client: TestClient,
+    db: Session,
+    clock: FrozenClock,
+) -> None:
+    """A customer manager sees only masked numbers; the query hands out opaque references to link with."""
+    from decimal import Decimal
+
+    from bankcrm.customers.models import Customer, CustomerManager
+
+    from ..builders import make_user, role
+
+    a, b, _ = _two_customers(loaded)
+    org = db.get(Customer, a).org_id  # type: ignore[union-attr]
+    from bankcrm.orgs.models import Org
+
+    cm = make_user(db, org=db.get(Org, org), roles=[role(db, "customer_manager")], username="cm", now=clock.now())  # type: ignore[arg-type]
+    for cid in (a, b):
+        db.add(CustomerManager(customer_id=cid, user_id=cm.id, share=Decimal(100), start_date=clock.now().date()))
+    db.commit()
+    login(client, "cm")
+    rows = client.post("/api/query/personal-accounts", json={"systems": ["sav"], "page_size": 200}).json()["items"]
+    theirs = [r for r in rows if r["customer_id"] == b]
+    assert theirs and all("*" in r["account_no"] for r in rows)  # masked for a customer manager
+    ref = theirs[0]["ref"]
+    assert theirs[0]["account_no"] not in ref
+    r = client.post(f"/api/customers/{a}/links", json={"accounts": [{"ref": ref}], "move": True})
+    assert r.status_code == 200, r.text
+    tampered = ref[:-6] + ("A" if ref[-6] != "A" else "B") + ref[-5:]
+    bad = client.post(f"/api/customers/{a}/links", json={"accounts": [{"ref": tampered}]})
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_ref"
+    both = {"ref": ref, "system": "sav", "account_no": "622200000001"}
+    assert client.post(f"/api/customers/{a}/links", json={"accounts": [both]}).status_code == 422

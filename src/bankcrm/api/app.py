@@ -119,6 +119,9 @@ def create_app(
     app.state.warehouse, app.state.close_warehouse = _warehouse_opener(settings)
     app.state.jobs = jobs or Jobs()
     app.state.settings = settings
+    from bankcrm.refs import Refs
+
+    app.state.refs = Refs(settings)
 
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:

@@ -164,8 +164,15 @@ def manager_candidates(
     ]
 
 
-def _refs(accounts: list[AccountRefIn]) -> list[tuple[str, str]]:
-    return [(a.system, a.account_no) for a in accounts]
+def _refs(request: Request, accounts: list[AccountRefIn]) -> list[tuple[str, str]]:
+    out = []
+    for a in accounts:
+        if a.ref is not None:
+            out.append(request.app.state.refs.read_account(a.ref))
+        else:
+            assert a.system is not None and a.account_no is not None
+            out.append((a.system, a.account_no))
+    return out
 
 
 @router.post("", operation_id="customers-create", status_code=201)
@@ -185,7 +192,7 @@ def create_customer(
         type=body.type,
         org_id=body.org_id,
         values=values,
-        accounts=_refs(body.accounts),
+        accounts=_refs(request, body.accounts),
         counts_for_assessment=body.counts_for_assessment,
         move=body.move,
         now=now,
@@ -414,7 +421,7 @@ def link_accounts(
         request.app.state.warehouse(),
         p,
         customer_id,
-        _refs(body.accounts),
+        _refs(request, body.accounts),
         counts_for_assessment=body.counts_for_assessment,
         move=body.move,
         now=now,
@@ -434,7 +441,7 @@ def unlink_accounts(
     now: Now,
 ) -> LinkOut:
     """Un-assign accounts: they stay unlinked at later loads until attached again."""
-    n = service.detach_accounts(db, p, customer_id, _refs(body.accounts), now=now)
+    n = service.detach_accounts(db, p, customer_id, _refs(request, body.accounts), now=now)
     db.commit()
     refresh_snapshot(request.app)
     return LinkOut(accounts=n)

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_serializer
+from pydantic import Field, model_serializer, model_validator
 
 from bankcrm.auth.masking import AccountNumber, Address, IdNumber, Phone, mask_field_value
 from bankcrm.customers.models import CustomerType, RecordKind
@@ -270,8 +270,18 @@ class ManagerCandidateOut(Out):
 
 
 class AccountRefIn(In):
-    system: Annotated[str, Field(pattern=r"^(sav|corp|crd|pl|card|wm|hpf)$")]
-    account_no: Annotated[AccountNumber, Field(pattern=r"^[0-9A-Za-z_-]{1,40}$")]
+    """An account by system and number, or by the opaque ``ref`` a linked query handed out (for
+    users who see only the masked number)."""
+
+    system: Annotated[str, Field(pattern=r"^(sav|corp|crd|pl|card|wm|hpf)$")] | None = None
+    account_no: Annotated[AccountNumber, Field(pattern=r"^[0-9A-Za-z_-]{1,40}$")] | None = None
+    ref: Annotated[str, Field(pattern=r"^[A-Za-z0-9_=-]{20,400}$")] | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> AccountRefIn:
+        if (self.ref is None) == (self.system is None or self.account_no is None):
+            raise ValueError("give either ref, or system and account_no")
+        return self
 
 
 class LinkIn(In):

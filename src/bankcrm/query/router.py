@@ -46,7 +46,9 @@ def _page(request: Request, db: Session, p: Principal, w: service.Where, body: A
         page=body.page,
         page_size=body.page_size,
     )
-    return Page[AccountRowOut](items=[AccountRowOut(**r) for r in rows], total=total)
+    refs = request.app.state.refs
+    items = [AccountRowOut(**r, ref=refs.account(r["system"], r["account_no"])) for r in rows]
+    return Page[AccountRowOut](items=items, total=total)
 
 
 def _filters(body: In) -> dict[str, str]:
@@ -75,7 +77,7 @@ def _export_accounts(
         what=what,
         title=titles[0] if body.lang == "zh-CN" else titles[1],
         columns=ACCOUNT_COLUMNS,
-        rows=[AccountRowOut(**r) for r in rows],
+        rows=[AccountRowOut(**r, ref="") for r in rows],
         purpose=body.purpose,
         lang=body.lang,
         filters=_filters(body),

@@ -103,6 +103,8 @@ class CorporateQueryExportIn(CorporateQueryIn, ExportIn):
 class AccountRowOut(Out):
     system: str
     account_no: AccountNumber
+    ref: str
+    """An opaque reference to the account, valid for a working day: what linking sends back."""
     kind: str
     customer_id: int | None
     customer_no: str | None

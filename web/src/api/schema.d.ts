@@ -1178,12 +1178,18 @@ export interface components {
             /** Ytd Avg */
             ytd_avg: string | null;
         };
-        /** AccountRefIn */
+        /**
+         * AccountRefIn
+         * @description An account by system and number, or by the opaque ``ref`` a linked query handed out (for
+         *     users who see only the masked number).
+         */
         AccountRefIn: {
             /** Account No */
-            account_no: string;
+            account_no?: string | null;
+            /** Ref */
+            ref?: string | null;
             /** System */
-            system: string;
+            system?: string | null;
         };
         /** AccountRowOut */
         AccountRowOut: {
@@ -1222,6 +1228,8 @@ export interface components {
             product: string | null;
             /** Rate */
             rate: string | null;
+            /** Ref */
+            ref: string;
             /** Status */
             status: string | null;
             /** System */

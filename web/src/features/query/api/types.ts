@@ -38,3 +38,9 @@ export type LinkResult = Post<'/api/customers/{customer_id}/links'>;
 export type CustomerCreateBody = PostBody<'/api/customers'>;
 export type CustomerCreated = Post<'/api/customers'>;
 export type AccountRef = LinkBody['accounts'][number];
+/** An account picked from the results: its opaque reference (what is sent) and what the user sees. */
+export interface LinkAccount {
+  ref: string;
+  system: string;
+  account_no: string;
+}

@@ -9,8 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../api/errors';
 import { notifySuccess } from '../../../lib/notify';
 import { useAttachAccounts, useCustomerSearch } from '../api/link';
-import type { AccountRef } from '../api/types';
-import { conflictAccounts } from '../utils/query';
+import type { LinkAccount } from '../api/types';
+import { conflictAccounts, refBodies } from '../utils/query';
 import { AccountList, ConflictAlert, LINK_DEFAULTS, LinkOptionFields, type LinkOptionValues } from './LinkOptions';
 
 interface AttachValues extends LinkOptionValues {
@@ -22,7 +22,7 @@ export function AttachModal({
   onClose,
   onDone,
 }: {
-  accounts: readonly AccountRef[];
+  accounts: readonly LinkAccount[];
   onClose: () => void;
   onDone: () => void;
 }) {
@@ -46,7 +46,7 @@ export function AttachModal({
     attach.mutate(
       {
         customerId: v.customer_id,
-        body: { accounts: [...accounts], counts_for_assessment: v.counts_for_assessment, move: v.move },
+        body: { accounts: refBodies(accounts), counts_for_assessment: v.counts_for_assessment, move: v.move },
       },
       {
         onSuccess: (r) => {

@@ -13,8 +13,8 @@ import { useCodeOptions } from '../../customers/api/codes';
 import { customerPath } from '../../customers/utils/customer';
 import { OrgTreeSelect } from '../../orgs/components/OrgTreeSelect';
 import { useCreateCustomer } from '../api/link';
-import type { AccountRef, CustomerCreateBody } from '../api/types';
-import { conflictAccounts, errorField } from '../utils/query';
+import type { CustomerCreateBody, LinkAccount } from '../api/types';
+import { conflictAccounts, errorField, refBodies } from '../utils/query';
 import { AccountList, ConflictAlert, LINK_DEFAULTS, LinkOptionFields, type LinkOptionValues } from './LinkOptions';
 
 type CustomerType = CustomerCreateBody['type'];
@@ -40,7 +40,7 @@ export function idTypeFits(code: string, type: CustomerType): boolean {
 }
 
 /** The create body: trimmed values, optional ones left out when empty, industry only for corporate customers. */
-export function createBody(v: CreateValues, accounts: readonly AccountRef[]): CustomerCreateBody {
+export function createBody(v: CreateValues, accounts: readonly LinkAccount[]): CustomerCreateBody {
   const opt = (s: string | undefined) => {
     const x = (s ?? '').trim();
     return x === '' ? undefined : x;
@@ -58,7 +58,7 @@ export function createBody(v: CreateValues, accounts: readonly AccountRef[]): Cu
     id_type: v.id_type.trim(),
     id_no: v.id_no.trim(),
     ...Object.fromEntries(Object.entries(optional).filter(([, x]) => x !== undefined)),
-    accounts: [...accounts],
+    accounts: refBodies(accounts),
     counts_for_assessment: v.counts_for_assessment,
     move: v.move,
   };
@@ -73,7 +73,7 @@ export function CreateCustomerModal({
   defaultType,
   onClose,
 }: {
-  accounts: readonly AccountRef[];
+  accounts: readonly LinkAccount[];
   defaultType: CustomerType;
   onClose: () => void;
 }) {

@@ -1,9 +1,9 @@
 /**
  * 建立客户 (CUS-2) from the selected result rows: attach them to an existing customer, or create a customer
- * with them. The server needs the real account numbers, so masked rows (no unmask right) cannot be linked.
+ * with them. Accounts travel as the opaque references the query handed out, never as (masked) numbers.
  */
 import { useState } from 'react';
-import { Alert, Button, Typography } from 'antd';
+import { Button, Typography } from 'antd';
 import { LinkOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { AccountRow } from '../api/types';
@@ -23,7 +23,7 @@ export function LinkActions({
   const { t } = useTranslation('query');
   const [open, setOpen] = useState<'attach' | 'create' | null>(null);
   const accounts = accountRefs(selected);
-  const disabled = selected.length === 0 || accounts === null;
+  const disabled = selected.length === 0;
   return (
     <>
       <Button icon={<LinkOutlined />} disabled={disabled} onClick={() => setOpen('attach')} data-testid="query-attach">
@@ -37,8 +37,7 @@ export function LinkActions({
           {t('link.selected', { count: selected.length })}
         </Typography.Text>
       )}
-      {accounts === null && <Alert type="warning" showIcon title={t('link.masked')} data-testid="query-link-masked" />}
-      {open === 'attach' && accounts && (
+      {open === 'attach' && (
         <AttachModal
           accounts={accounts}
           onClose={() => setOpen(null)}
@@ -48,7 +47,7 @@ export function LinkActions({
           }}
         />
       )}
-      {open === 'create' && accounts && (
+      {open === 'create' && (
         <CreateCustomerModal accounts={accounts} defaultType={customerType} onClose={() => setOpen(null)} />
       )}
     </>

@@ -1,7 +1,7 @@
 /** The options every link carries: counted for assessment or watch only, and whether to move accounts linked elsewhere. */
 import { Alert, Checkbox, Form, Switch, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { AccountRef } from '../api/types';
+import type { LinkAccount } from '../api/types';
 import { isKnownSystem } from '../utils/query';
 
 export interface LinkOptionValues {
@@ -26,7 +26,7 @@ export function LinkOptionFields() {
 }
 
 /** The accounts about to be linked. */
-export function AccountList({ accounts }: { accounts: readonly AccountRef[] }) {
+export function AccountList({ accounts }: { accounts: readonly LinkAccount[] }) {
   const { t } = useTranslation('query');
   return (
     <div style={{ marginBottom: 16 }} data-testid="link-accounts">

@@ -175,15 +175,14 @@ describe('PersonalQueryPage linking (CUS-2)', { timeout: 20_000 }, () => {
     expect(within(table).queryAllByRole('checkbox')).toHaveLength(0);
   });
 
-  it('disables linking for masked account numbers and says why', async () => {
+  it('lets a user who sees masked numbers link by reference', async () => {
     stub(['customer.link'], {}, masked);
     renderPage();
     const table = await search();
-    expect(screen.getByTestId('query-attach')).toBeDisabled();
+    expect(screen.getByTestId('query-attach')).toBeDisabled(); // nothing selected yet
     fireEvent.click(within(table).getAllByRole('checkbox')[1] as HTMLElement);
-    expect(await screen.findByTestId('query-link-masked')).toHaveTextContent('customer.unmask');
-    expect(screen.getByTestId('query-attach')).toBeDisabled();
-    expect(screen.getByTestId('query-create-customer')).toBeDisabled();
+    expect(screen.getByTestId('query-attach')).toBeEnabled();
+    expect(screen.getByTestId('query-create-customer')).toBeEnabled();
   });
 
   async function openAttach(extra: Answers) {
@@ -215,7 +214,7 @@ describe('PersonalQueryPage linking (CUS-2)', { timeout: 20_000 }, () => {
     fireEvent.click(screen.getByTestId('attach-submit'));
     await waitFor(() => expect(screen.queryByTestId('attach-modal')).toBeNull());
     expect(await lastBody(seen, '/api/customers/7/links')).toEqual({
-      accounts: [{ system: 'sav', account_no: '6222000011112222' }],
+      accounts: [{ ref: 'ref-sav-6222000011112222' }],
       counts_for_assessment: false,
       move: false,
     });
@@ -283,10 +282,7 @@ describe('PersonalQueryPage linking (CUS-2)', { timeout: 20_000 }, () => {
       id_type: '101',
       id_no: '11010519491231002X',
       phone: '13800000000',
-      accounts: [
-        { system: 'sav', account_no: '6222000011112222' },
-        { system: 'pl', account_no: '9100000000000001' },
-      ],
+      accounts: [{ ref: 'ref-sav-6222000011112222' }, { ref: 'ref-pl-9100000000000001' }],
       counts_for_assessment: true,
       move: false,
     });

@@ -25,6 +25,7 @@ export function accountRow(overrides: Partial<AccountRow> = {}): AccountRow {
     status: 'A',
     as_of: '2024-01-31',
     ...overrides,
+    ref: overrides.ref ?? `ref-${overrides.system ?? 'sav'}-${overrides.account_no ?? '6222000011112222'}`,
   };
 }
 

@@ -25,6 +25,7 @@ import type { AccountRow, TopRow } from '../api/types';
 const row = (system: string, account_no: string): AccountRow => ({
   system,
   account_no,
+  ref: `ref-${system}-${account_no}`,
   kind: 'deposit',
   customer_id: 1,
   customer_no: 'C1',
@@ -136,14 +137,13 @@ describe('rights and masking', () => {
     expect(maySearchSensitive((p) => p === 'customer.link')).toBe(false);
   });
 
-  it('links only accounts in clear', () => {
+  it('links accounts by their references, masked or not', () => {
     expect(isMaskedNumber('6222********2222')).toBe(true);
     expect(isMaskedNumber('6222000011112222')).toBe(false);
-    expect(accountRefs([row('sav', '6222000011112222'), row('pl', '91')])).toEqual([
-      { system: 'sav', account_no: '6222000011112222' },
-      { system: 'pl', account_no: '91' },
+    expect(accountRefs([row('sav', '6222000011112222'), row('sav', '6222********2222')])).toEqual([
+      { ref: 'ref-sav-6222000011112222', system: 'sav', account_no: '6222000011112222' },
+      { ref: 'ref-sav-6222********2222', system: 'sav', account_no: '6222********2222' },
     ]);
-    expect(accountRefs([row('sav', '6222000011112222'), row('sav', '6222********2222')])).toBeNull();
   });
 
   it('keys rows uniquely even when masked numbers coincide', () => {
@@ -204,7 +204,7 @@ describe('create customer', () => {
   });
 
   it('builds the body: trimmed, empty optionals left out, industry only for corporate', () => {
-    const accounts = [{ system: 'corp', account_no: '3201' }];
+    const accounts = [{ ref: 'r1', system: 'corp', account_no: '3201' }];
     const base = { org_id: 2, name: ' 某公司 ', id_type: '201', id_no: ' 91320000MA1XXXXX0X ', counts_for_assessment: false, move: true };
     expect(createBody({ ...base, type: 'corporate', phone: ' ', industry: 'C', email: '' }, accounts)).toEqual({
       type: 'corporate',
@@ -213,7 +213,7 @@ describe('create customer', () => {
       id_type: '201',
       id_no: '91320000MA1XXXXX0X',
       industry: 'C',
-      accounts,
+      accounts: [{ ref: 'r1' }],
       counts_for_assessment: false,
       move: true,
     });

@@ -4,6 +4,7 @@ import type { SortState } from '../../../components/DataTable';
 import { ApiError } from '../../../api/errors';
 import type {
   AccountRef,
+  LinkAccount,
   AccountRow,
   AccountSort,
   CorporateConditions,
@@ -162,10 +163,15 @@ export function keyRows(rows: readonly AccountRow[] | undefined): KeyedRow[] {
   return (rows ?? []).map((r, i) => ({ ...r, row_key: `${i}:${r.system}:${r.account_no}` }));
 }
 
-/** The accounts to link, or null when one of them is masked (then linking is not offered). */
-export function accountRefs(rows: readonly AccountRow[]): AccountRef[] | null {
-  if (rows.some((r) => isMaskedNumber(r.account_no))) return null;
-  return rows.map((r) => ({ system: r.system, account_no: r.account_no }));
+/** The accounts to link, by the opaque references the query handed out: the server reads the real
+ * numbers from them, so users who see only masked numbers can link too. */
+export function accountRefs(rows: readonly AccountRow[]): LinkAccount[] {
+  return rows.map((r) => ({ ref: r.ref, system: r.system, account_no: r.account_no }));
+}
+
+/** What a link request carries for each account: the reference only. */
+export function refBodies(accounts: readonly LinkAccount[]): AccountRef[] {
+  return accounts.map((a) => ({ ref: a.ref }));
 }
 
 /** The accounts a 409 `linked_elsewhere` names (`details.accounts`: "system:masked number"). */
