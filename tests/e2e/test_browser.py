@@ -117,7 +117,9 @@ def test_customer_manager_sees_masked_fields_and_reveals_one_with_purpose(page: 
     first_id = table.locator("tbody tr.ant-table-row").first.locator("td").nth(4).inner_text()
     assert "*" in first_id and not re.search(r"\d{17}[\dX]", table.inner_text())
     page.locator("[data-testid^=reveal-id_no-]").first.click()
-    page.get_by_test_id("reveal-purpose").fill("客户来电核实身份")
+    purpose = page.get_by_test_id("reveal-purpose")
+    purpose.fill("客户来电核实身份")
+    expect(purpose).to_have_value("客户来电核实身份")  # the form holds it before submitting
     page.get_by_test_id("reveal-submit").click()
     expect(page.get_by_test_id("reveal-value")).to_have_text(re.compile(r"^\d{17}[\dX]$"))
 
