@@ -1,6 +1,7 @@
 """What the customer 360 view reads from the warehouse's serving snapshot: every account of the
 customer with its balance, daily averages and details, the customer's totals, the trend over the
-loaded dates, and recent transactions. Callers pass a customer already checked against the caller's
+loaded dates, and recent transactions. The serving tables exist from the moment the server opens the
+warehouse (``snapshot.ensure_schema``). Callers pass a customer already checked against the caller's
 scope (``repository.get``)."""
 
 from __future__ import annotations
@@ -51,14 +52,7 @@ TXN_SOURCES = (
 )
 
 
-def ready(wh: Warehouse) -> bool:
-    """The serving tables are created when the server opens the warehouse (``snapshot.ensure_schema``)."""
-    return True
-
-
 def accounts(wh: Warehouse, customer_id: int) -> list[dict[str, Any]]:
-    if not ready(wh):
-        return []
     rows = wh.query(
         f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM s_account_balance WHERE customer_id = :c "
         "ORDER BY system, kind, account_no",
@@ -68,8 +62,6 @@ def accounts(wh: Warehouse, customer_id: int) -> list[dict[str, Any]]:
 
 
 def totals(wh: Warehouse, customer_id: int) -> dict[str, Any] | None:
-    if not ready(wh):
-        return None
     rows = wh.query(
         f"SELECT {', '.join(TOTAL_COLUMNS)} FROM s_customer_balance WHERE customer_id = :c",
         {"c": customer_id},
@@ -100,7 +92,7 @@ def transactions(
     wh: Warehouse, customer_id: int, *, as_of: date | None, days: int, page: int, page_size: int
 ) -> tuple[list[dict[str, Any]], int]:
     """The customer's deposit and card transactions of the last ``days`` loaded days, newest first."""
-    if as_of is None or not ready(wh):
+    if as_of is None:
         return [], 0
     since = as_of - timedelta(days=days - 1)
     parts = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth import audit
@@ -381,7 +381,7 @@ def list_records(
     stmt = select(CustomerRecord).where(CustomerRecord.customer_id == c.id)
     if kind:
         stmt = stmt.where(CustomerRecord.kind == kind)
-    total = len(db.scalars(stmt.with_only_columns(CustomerRecord.id)).all())
+    total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.scalars(
         stmt.order_by(CustomerRecord.record_date.desc(), CustomerRecord.id.desc())
         .offset((page - 1) * page_size)

@@ -171,7 +171,7 @@ def set_managers(
         raise BadRequest("份额须在 0 到 100 之间 / each share is above 0 and at most 100", code="invalid_share")
     if shares and sum((s for _, s in shares), Decimal(0)) != Decimal(100):
         raise BadRequest("份额合计须为 100% / the shares must sum to 100%", code="shares_not_100")
-    _check_managers(db, p, c, users)
+    _check_managers(db, p, {c.org_id}, users)
     current = list(
         db.scalars(
             select(CustomerManager).where(CustomerManager.customer_id == c.id, CustomerManager.end_date.is_(None))
@@ -202,24 +202,29 @@ def set_managers(
     return kept
 
 
-def _check_managers(db: Session, p: Principal, c: Customer, users: list[int]) -> None:
-    """Managers are active users whose org is within the caller's scope and above or at the customer's org."""
+def _check_managers(db: Session, p: Principal, customer_orgs: set[int], users: list[int]) -> None:
+    """Managers are active users whose org is within the caller's scope and on the org line (above,
+    at or below) of every customer org given."""
     if not users:
         return
     found = {u.id: u for u in db.scalars(select(User).where(User.id.in_(users)))}
-    customer_org = db.get(Org, c.org_id)
-    assert customer_org is not None
+    paths = {
+        o.id: o.path
+        for o in db.scalars(select(Org).where(Org.id.in_(customer_orgs | {u.org_id for u in found.values()})))
+    }
     for uid in users:
         u = found.get(uid)
         org = db.get(Org, u.org_id) if u else None
         if u is None or u.status != UserStatus.active or not org_within(p, org):
             raise NotFound(f"客户经理不存在 / manager {uid} not found")
-        assert org is not None
-        if not (customer_org.path.startswith(org.path) or org.path.startswith(customer_org.path)):
-            raise BadRequest(
-                f"客户经理 {u.username} 不在该客户的机构线上 / manager {u.username} is outside the customer's org line",
-                code="manager_outside_org",
-            )
+        mine = paths[u.org_id]
+        for cid in customer_orgs:
+            if not (paths[cid].startswith(mine) or mine.startswith(paths[cid])):
+                raise BadRequest(
+                    f"客户经理 {u.username} 不在该客户的机构线上 / "
+                    f"manager {u.username} is outside the customer's org line",
+                    code="manager_outside_org",
+                )
 
 
 def transfer_book(db: Session, p: Principal, from_user: int, to_user: int, *, start: date, now: datetime) -> int:
@@ -240,28 +245,19 @@ def transfer_book(db: Session, p: Principal, from_user: int, to_user: int, *, st
     )
     if not current:
         raise NotFound("该客户经理名下没有可移交的客户 / no customers to transfer")
-    for m in current:
-        c = db.get(Customer, m.customer_id)
-        assert c is not None
-        _check_managers(db, p, c, [to_user])
-    already = set(
-        db.scalars(
-            select(CustomerManager.customer_id).where(
-                CustomerManager.user_id == to_user, CustomerManager.end_date.is_(None)
-            )
+    orgs = set(db.scalars(select(Customer.org_id).where(Customer.id.in_([m.customer_id for m in current]))))
+    _check_managers(db, p, orgs, [to_user])
+    # The receiving manager's current assignments, read once: a shared customer's shares add up.
+    held = {
+        m.customer_id: m
+        for m in db.scalars(
+            select(CustomerManager).where(CustomerManager.user_id == to_user, CustomerManager.end_date.is_(None))
         )
-    )
+    }
     for m in current:
         m.end_date = start if start >= m.start_date else m.start_date
-        if m.customer_id in already:
-            existing = db.scalar(
-                select(CustomerManager).where(
-                    CustomerManager.customer_id == m.customer_id,
-                    CustomerManager.user_id == to_user,
-                    CustomerManager.end_date.is_(None),
-                )
-            )
-            assert existing is not None
+        existing = held.get(m.customer_id)
+        if existing is not None:
             existing.share = Decimal(str(existing.share)) + Decimal(str(m.share))
         else:
             db.add(CustomerManager(customer_id=m.customer_id, user_id=to_user, share=m.share, start_date=start))
@@ -278,17 +274,9 @@ def transfer_book(db: Session, p: Principal, from_user: int, to_user: int, *, st
     return len(current)
 
 
-def count_records(db: Session, customer_id: int) -> int:
-    return (
-        db.scalar(select(func.count()).select_from(CustomerRecord).where(CustomerRecord.customer_id == customer_id))
-        or 0
-    )
-
-
 def _account_exists(wh: Warehouse, system: str, account_no: str) -> bool:
     return bool(
-        wh.table_exists("s_account_balance")
-        and wh.scalar(
+        wh.scalar(
             "SELECT count(*) FROM s_account_balance WHERE system = :s AND account_no = :a",
             {"s": system, "a": account_no},
         )

@@ -83,11 +83,10 @@ def recompute(db: Session, wh: Warehouse, business_date: str, *, now: datetime) 
             batch = ids[i : i + 1000]
             db.execute(update(Customer).where(Customer.id.in_(batch)).values(tier=tier))
             # The warehouse's copy of the customer list (linked queries filter on tiers) follows.
-            if wh.table_exists("d_customer"):
-                marks = ", ".join(f":i{n}" for n in range(len(batch)))
-                wh.execute(
-                    f"UPDATE d_customer SET tier = :t WHERE customer_id IN ({marks})",  # noqa: S608 (placeholders)
-                    {"t": tier, **{f"i{n}": v for n, v in enumerate(batch)}},
-                )
+            marks = ", ".join(f":i{n}" for n in range(len(batch)))
+            wh.execute(
+                f"UPDATE d_customer SET tier = :t WHERE customer_id IN ({marks})",  # noqa: S608 (placeholders)
+                {"t": tier, **{f"i{n}": v for n, v in enumerate(batch)}},
+            )
     db.flush()
     return result

@@ -76,16 +76,21 @@ class Where:
         return " AND ".join(self.parts) or "1 = 1"
 
 
-def _base(db: Session, p: Principal, f: PersonalQueryIn | PassbookQueryIn | CorporateQueryIn) -> Where:
+def _scoped(db: Session, p: Principal, org_id: int | None) -> Where:
+    """The caller's data scope over ``d_customer c``, narrowed to an org's subtree when one is given."""
     w = Where()
     scope_sql, scope_params = warehouse_customer_condition(db, p, "c")
     w.add(f"({scope_sql})", **scope_params)
     w.add("b.open_on_date")
-    if f.org_id is not None:
-        org = get_org_in_scope(db, p, f.org_id)
-        w.add_in(
-            "c.org_id", "org", list(db.scalars(select(Org.id).where(Org.path.startswith(org.path, autoescape=True))))
-        )
+    if org_id is not None:
+        org = get_org_in_scope(db, p, org_id)
+        subtree = db.scalars(select(Org.id).where(Org.path.startswith(org.path, autoescape=True)))
+        w.add_in("c.org_id", "org", list(subtree))
+    return w
+
+
+def _base(db: Session, p: Principal, f: PersonalQueryIn | PassbookQueryIn | CorporateQueryIn) -> Where:
+    w = _scoped(db, p, f.org_id)
     if f.open_from:
         w.add("b.open_date >= :open_from", open_from=f.open_from)
     if f.open_to:
@@ -161,8 +166,6 @@ def _in_scope(db: Session, p: Principal, customer_ids: set[int]) -> set[int]:
 def account_rows(
     db: Session, wh: Warehouse, p: Principal, w: Where, *, sort: str, order: str, page: int, page_size: int
 ) -> tuple[list[dict[str, Any]], int]:
-    if not wh.table_exists("d_customer"):
-        return [], 0
     frm = "FROM s_account_balance b JOIN d_customer c ON c.customer_id = b.customer_id WHERE " + w.sql()
     total = int(wh.scalar(f"SELECT count(*) {frm}", w.params))
     direction = "DESC" if order == "desc" else "ASC"
@@ -178,18 +181,8 @@ def account_rows(
 
 
 def top_customers(db: Session, wh: Warehouse, p: Principal, f: TopQueryIn) -> list[dict[str, Any]]:
-    if not wh.table_exists("d_customer"):
-        return []
-    w = Where()
-    scope_sql, scope_params = warehouse_customer_condition(db, p, "c")
-    w.add(f"({scope_sql})", **scope_params)
+    w = _scoped(db, p, f.org_id)
     w.add("c.type = 'corporate'")
-    w.add("b.open_on_date")
-    if f.org_id is not None:
-        org = get_org_in_scope(db, p, f.org_id)
-        w.add_in(
-            "c.org_id", "org", list(db.scalars(select(Org.id).where(Org.path.startswith(org.path, autoescape=True))))
-        )
     npl = ", ".join(f"'{c}'" for c in NPL_CLASSES)
     rows = wh.query(
         f"""SELECT customer_id, customer_no, name, org_id, deposits, loans, npl FROM (
