@@ -63,6 +63,7 @@ USERS: list[DemoUser] = [
     DemoUser("nj_business", "南京分行个人业务部", "320100", "business_dept"),
     DemoUser("gl_manager", "鼓楼支行客户经理李娜", "320106", "customer_manager"),
     DemoUser("gl_lobby", "鼓楼支行大堂经理", "320106", "lobby_manager"),
+    DemoUser("xw_manager", "玄武支行客户经理周强", "320102", "customer_manager"),
     DemoUser("analyst", "数据分析员", "320000", "analyst"),
     DemoUser("dataops", "数据管理员", "000000", "data_admin"),
 ]

@@ -4,9 +4,10 @@ users inside their branch, switch language, reveal a masked field."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bankcrm.demo import DEMO_PASSWORD
 
@@ -207,3 +208,72 @@ def test_branch_president_sees_the_top_corporate_customers_of_the_branch(page: P
     expect(page.get_by_test_id("top-chart")).to_be_visible()
     first = results.locator("tbody tr.ant-table-row").first.inner_text()
     assert "1" in first  # rank 1
+
+
+def _assign_book(browser: Browser, live_server: str, username: str, org_code: str) -> tuple[dict, dict]:
+    """As the administrator, through the API: make ``username`` the manager of two personal customers of
+    ``org_code`` that hold savings accounts. Returns (the customer to link to, the savings row of the other)."""
+    ctx = browser.new_context(base_url=live_server)
+    try:
+        api = ctx.request
+        r = api.post("/api/auth/login", data={"username": "admin", "password": DEMO_PASSWORD})
+        assert r.ok, r.text()
+        headers = {"X-CSRF-Token": r.json()["csrf_token"]}
+        r = api.post("/api/query/personal-accounts", data={"systems": ["sav"], "page_size": 200}, headers=headers)
+        assert r.ok, r.text()
+        rows = [x for x in r.json()["items"] if x["org_code"] == org_code and x["customer_id"] is not None]
+        by_customer: dict[int, dict] = {}
+        for x in rows:
+            by_customer.setdefault(x["customer_id"], x)
+        assert len(by_customer) >= 2, f"the loaded date has fewer than two savings customers in {org_code}"
+        (a_id, _), (b_id, b_row) = sorted(by_customer.items())[:2]
+        users = api.get("/api/users", params={"q": username}).json()["items"]
+        uid = next(u["id"] for u in users if u["username"] == username)
+        for cid in (a_id, b_id):
+            r = api.put(
+                f"/api/customers/{cid}/managers",
+                data={"managers": [{"user_id": uid, "share": "100"}], "start_date": "2026-01-05"},
+                headers=headers,
+            )
+            assert r.ok, r.text()
+        target = api.get(f"/api/customers/{a_id}").json()
+        return target, b_row
+    finally:
+        ctx.close()
+
+
+def test_customer_manager_links_an_account_found_by_a_linked_query(
+    browser: Browser, live_server: str, page: Page
+) -> None:
+    # Runs after the data administrator's load of the inbox date (this file's order).
+    target, row = _assign_book(browser, live_server, "xw_manager", "320102")
+    sign_in(page, "xw_manager")
+    page.get_by_test_id("menu-queryPersonal").click()
+    page.get_by_test_id("query-submit").click()
+    results = page.get_by_test_id("query-results")
+    line = results.locator("tbody tr.ant-table-row", has_text=row["customer_no"]).first
+    expect(line).to_be_visible()
+    masked = line.locator("td").nth(2).inner_text()
+    assert "*" in masked  # a customer manager sees masked account numbers
+    line.locator("input[type=checkbox]").check()
+    page.get_by_test_id("query-attach").click()
+    modal = page.get_by_test_id("attach-modal")
+    modal.get_by_test_id("attach-customer-search").locator("input").fill(target["customer_no"])
+    modal.get_by_test_id("attach-customer-search").locator("input").press("Enter")
+    modal.get_by_test_id(f"attach-customer-{target['id']}").click()
+    page.get_by_test_id("attach-submit").click()
+    # The account belongs to the manager's other customer: the server refuses until "move" is ticked.
+    expect(modal.get_by_test_id("link-conflict")).to_be_visible()
+    modal.get_by_test_id("link-move").check()
+    page.get_by_test_id("attach-submit").click()
+    expect(modal).to_be_hidden()
+
+    # The snapshot is refreshed in the background: the 360 view of the target shows the account soon after.
+    page.goto(f"/customers/{target['id']}")
+    expect(page.get_by_test_id("customer-360")).to_be_visible()
+    deadline = time.time() + 30
+    while masked not in page.get_by_test_id("customer-360").inner_text():
+        assert time.time() < deadline, "the linked account never appeared on the target's 360 view"
+        page.wait_for_timeout(500)
+        page.reload()
+        expect(page.get_by_test_id("customer-360")).to_be_visible()
