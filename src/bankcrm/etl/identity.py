@@ -53,13 +53,19 @@ class Resolution:
     issues_raised: int = 0
     orgs_unmapped: int = 0
     details: dict[str, int] = field(default_factory=dict)
+    open_keys: dict[str, set[str]] = field(default_factory=dict, repr=False)  # per issue kind, see _raise
 
 
 def _raise(db: Session, result: Resolution, kind: str, key: str, bd: str, now: datetime, **kw: object) -> None:
-    exists = db.scalar(
-        select(DqIssue.id).where(DqIssue.kind == kind, DqIssue.key == key, DqIssue.status == DqStatus.open)
-    )
-    if exists is None:
+    """Open an issue unless one of the kind and key is open. The open keys of a kind are read once per
+    resolution: a large bank raises many thousands (same-name reviews), one query each would not do."""
+    open_keys = result.open_keys.get(kind)
+    if open_keys is None:
+        open_keys = result.open_keys[kind] = set(
+            db.scalars(select(DqIssue.key).where(DqIssue.kind == kind, DqIssue.status == DqStatus.open))
+        )
+    if key not in open_keys:
+        open_keys.add(key)
         db.add(DqIssue(kind=kind, key=key, business_date=bd, created_at=now, detail=kw.pop("detail", {}), **kw))
         result.issues_raised += 1
 
