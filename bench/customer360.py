@@ -4,8 +4,9 @@ search on a generated bank, next to the plain engine queries that fetch the same
     .venv/bin/python bench/customer360.py [--customers 1000000] [--days 2] [--samples 300] [--dir DIR]
 
 Builds the bank once in DIR (generator + real ETL + identity resolution; reused when DIR has it), then
-times N requests through the ASGI app in-process (no network) and the same reads done directly with
-SQLite and DuckDB. Prints p50/p99 of each and the ratios (goal: p99 <= 25 ms, ratio <= 3).
+times N requests through the ASGI app in-process (no network; the server-side time is each answer's
+Server-Timing header) and the same reads done directly with SQLite and DuckDB. Prints p50/p99 of each
+and the ratios (goal: p99 <= 25 ms, ratio <= 3).
 """
 
 from __future__ import annotations
@@ -76,10 +77,23 @@ def main() -> None:
             out.append(time.perf_counter() - s)
         return out
 
+    def served(method: str, path: str, **kw: object) -> tuple[list[float], list[float]]:
+        """Server-side time of each request (its Server-Timing header) and the time seen by the client."""
+        server, client_seen = [], []
+        for cid, no in sample:
+            s = time.perf_counter()
+            r = client.request(
+                method, path.format(cid=cid), **{k: (v(no) if callable(v) else v) for k, v in kw.items()}
+            )
+            client_seen.append(time.perf_counter() - s)
+            r.raise_for_status()
+            server.append(float(r.headers["server-timing"].split("dur=")[1]) / 1000)
+        return server, client_seen
+
     for cid, _ in sample[:20]:  # warm caches
         client.get(f"/api/customers/{cid}/overview")
-    ours_360 = timed(lambda cid, no: client.get(f"/api/customers/{cid}/overview").raise_for_status())
-    ours_search = timed(lambda cid, no: client.post("/api/customers/search", json={"q": no}).raise_for_status())
+    ours_360, seen_360 = served("GET", "/api/customers/{cid}/overview")
+    ours_search, seen_search = served("POST", "/api/customers/search", json=lambda no: {"q": no})
 
     sq = sqlite3.connect(str(var / "bankcrm.sqlite3"))
     dk = app.state.warehouse().con  # the same DuckDB database the app reads (one process)
@@ -99,12 +113,19 @@ def main() -> None:
 
     raw_360_t = timed(raw_360)
     raw_search_t = timed(raw_search)
-    for name, ours, raw in (("360 overview", ours_360, raw_360_t), ("quick search", ours_search, raw_search_t)):
+    for name, ours, seen, raw in (
+        ("360 overview", ours_360, seen_360, raw_360_t),
+        ("quick search", ours_search, seen_search, raw_search_t),
+    ):
         print(
             f"{name:13s}: bankcrm p50 {pct(ours, 0.5):7.2f} ms  p99 {pct(ours, 0.99):7.2f} ms | "
             f"plain p50 {pct(raw, 0.5):7.2f} ms  p99 {pct(raw, 0.99):7.2f} ms | "
             f"ratio p50 {statistics.median(ours) / statistics.median(raw):5.1f}  "
             f"p99 {pct(ours, 0.99) / pct(raw, 0.99):5.1f}   (goal p99 <= 25 ms, ratio <= 3)"
+        )
+        print(
+            f"{'':13s}  (seen by the in-process client, ASGI hand-off included: p50 {pct(seen, 0.5):.2f} ms  "
+            f"p99 {pct(seen, 0.99):.2f} ms)"
         )
 
 

@@ -107,7 +107,7 @@ class Requires:
             raise
         if request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER, "")
-            if not hmac.compare_digest(sent.encode(), resolved.session.csrf_token.encode()):
+            if not hmac.compare_digest(sent.encode(), resolved.csrf_token.encode()):
                 raise Forbidden("CSRF 校验失败，请刷新页面 / CSRF check failed, reload the page", code="csrf_failed")
         if resolved.must_change_password and not self.allow_pending_password:
             raise Forbidden("请先修改初始密码 / change your initial password first", code="password_change_required")
@@ -120,8 +120,8 @@ class Requires:
                 details={"required": missing},
             )
         principal = principal.acting_as(self.codes)
-        request.state.auth_session_id = resolved.session.id
-        request.state.csrf_token = resolved.session.csrf_token
+        request.state.auth_session_id = resolved.session_id
+        request.state.csrf_token = resolved.csrf_token
         set_unmask(principal.can_unmask)
         return principal
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from bankcrm.auth.models import DataScope, Role
+from bankcrm.auth.models import DataScope
 
 
 @dataclass(frozen=True)
@@ -17,15 +17,15 @@ class Actor:
     ip: str | None = None
 
 
-def code_scopes(roles: Iterable[Role]) -> dict[str, DataScope]:
-    """For each code, the widest scope among the roles that grant *that* code. A user holding
-    "customer manager" (own customers, may reveal) and "lobby manager" (whole org, view only) may
-    view the org but reveal only their own customers; a code never borrows another role's scope."""
+def grant_scopes(grants: Iterable[tuple[DataScope, str | None]]) -> dict[str, DataScope]:
+    """For each code, the widest scope among the roles that grant *that* code, from (role scope,
+    code) pairs (code None: a role without permissions). A user holding "customer manager" (own
+    customers, may reveal) and "lobby manager" (whole org, view only) may view the org but reveal
+    only their own customers; a code never borrows another role's scope."""
     out: dict[str, DataScope] = {}
-    for role in roles:
-        for code in role.codes:
-            if code not in out or role.data_scope.rank > out[code].rank:
-                out[code] = role.data_scope
+    for scope, code in grants:
+        if code is not None and (code not in out or scope.rank > out[code].rank):
+            out[code] = scope
     return out
 
 

@@ -13,12 +13,22 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bankcrm.auth import audit
-from bankcrm.auth.models import AuthSession, LoginFailure, PasswordHistory, User, UserStatus
+from bankcrm.auth.models import (
+    AuthSession,
+    DataScope,
+    LoginFailure,
+    PasswordHistory,
+    Role,
+    RolePermission,
+    User,
+    UserStatus,
+    user_role,
+)
 from bankcrm.auth.passwords import burn_verify, hash_password, policy_violations, verify_password
-from bankcrm.auth.principal import Actor, Principal, code_scopes
+from bankcrm.auth.principal import Actor, Principal, grant_scopes
 from bankcrm.errors import BadRequest, Forbidden, Locked, NotAuthenticated
 from bankcrm.orgs.models import Org
-from bankcrm.system.params import get_int
+from bankcrm.system.params import get_int, get_params
 
 INVALID_CREDENTIALS = "用户名或密码错误 / wrong user name or password"
 # Sessions touched within this many seconds are not written again (saves a write per request).
@@ -149,44 +159,68 @@ def logout(db: Session, token: str, *, ip: str | None, now: datetime) -> None:
 @dataclass(frozen=True)
 class Resolved:
     principal: Principal
-    session: AuthSession
+    session_id: int
+    csrf_token: str
     must_change_password: bool
 
 
 def resolve(db: Session, token: str | None, *, ip: str | None, now: datetime) -> Resolved:
-    """The session behind a cookie, or NotAuthenticated when missing, revoked or timed out."""
+    """The session behind a cookie, or NotAuthenticated when missing, revoked or timed out.
+    Every request passes here: three reads (session with its user and org, the user's grants, the
+    two timeout parameters) and a write at most once a minute."""
     if not token or len(token) > 200:
         raise NotAuthenticated("请先登录 / please sign in")
-    sess = db.scalars(select(AuthSession).where(AuthSession.token_hash == token_hash(token))).one_or_none()
-    if sess is None or sess.revoked_at is not None:
+    row = db.execute(
+        select(
+            AuthSession.id,
+            AuthSession.csrf_token,
+            AuthSession.created_at,
+            AuthSession.last_seen_at,
+            AuthSession.revoked_at,
+            User.id,
+            User.username,
+            User.display_name,
+            User.org_id,
+            User.status,
+            User.must_change_password,
+            Org.path,
+        )
+        .join(User, User.id == AuthSession.user_id)
+        .join(Org, Org.id == User.org_id)
+        .where(AuthSession.token_hash == token_hash(token))
+    ).one_or_none()
+    if row is None or row[4] is not None:
         raise NotAuthenticated("请先登录 / please sign in")
-    idle = timedelta(minutes=get_int(db, "session.idle_timeout_minutes"))
-    absolute = timedelta(hours=get_int(db, "session.absolute_timeout_hours"))
-    if now - sess.last_seen_at > idle or now - sess.created_at > absolute:
-        sess.revoked_at = now
-        db.flush()
+    sid, csrf, created_at, last_seen_at, _, user_id, username, display_name, org_id, status, must_change, path = row
+    params = get_params(db, "session.idle_timeout_minutes", "session.absolute_timeout_hours")
+    idle = timedelta(minutes=int(params["session.idle_timeout_minutes"]))
+    absolute = timedelta(hours=int(params["session.absolute_timeout_hours"]))
+    if now - last_seen_at > idle or now - created_at > absolute:
+        db.execute(update(AuthSession).where(AuthSession.id == sid).values(revoked_at=now))
         raise NotAuthenticated("会话已超时，请重新登录 / session expired, please sign in again", code="session_expired")
-    user = db.get(User, sess.user_id)
-    if user is None or user.status != UserStatus.active:
-        sess.revoked_at = now
-        db.flush()
+    if status != UserStatus.active:
+        db.execute(update(AuthSession).where(AuthSession.id == sid).values(revoked_at=now))
         raise NotAuthenticated("请先登录 / please sign in")
-    if now - sess.last_seen_at >= TOUCH_EVERY:
-        sess.last_seen_at = now
-        db.flush()
-    org = db.get(Org, user.org_id)
-    assert org is not None
+    if now - last_seen_at >= TOUCH_EVERY:
+        db.execute(update(AuthSession).where(AuthSession.id == sid).values(last_seen_at=now))
+    grants = db.execute(
+        select(Role.data_scope, RolePermission.code)
+        .join(user_role, user_role.c.role_id == Role.id)
+        .outerjoin(RolePermission, RolePermission.role_id == Role.id)
+        .where(user_role.c.user_id == user_id)
+    ).all()
+    scopes = grant_scopes(grants)
     principal = Principal(
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        org_id=user.org_id,
-        org_path=org.path,
-        data_scope=user.data_scope,
-        scopes=code_scopes(user.roles),
+        user_id=user_id,
+        username=username,
+        display_name=display_name,
+        org_id=org_id,
+        org_path=path,
+        data_scope=max({scope for scope, _ in grants} or {DataScope.own}, key=lambda s: s.rank),
+        scopes=scopes,
         ip=ip,
     )
-    return Resolved(principal, sess, user.must_change_password)
+    return Resolved(principal, sid, csrf, must_change)
 
 
 def revoke_user_sessions(db: Session, user_id: int, *, now: datetime, keep: int | None = None) -> int:

@@ -214,12 +214,12 @@ def get_customer(
     return CustomerDetailOut.model_validate(_fields(c, org) | {"address": c.address})
 
 
-def _manager_out(m: CustomerManager, u: User) -> ManagerOut:
+def _manager_out(m: CustomerManager, username: str, display_name: str) -> ManagerOut:
     return ManagerOut(
         id=m.id,
-        user_id=u.id,
-        username=u.username,
-        display_name=u.display_name,
+        user_id=m.user_id,
+        username=username,
+        display_name=display_name,
         share=m.share,
         start_date=m.start_date,
         end_date=m.end_date,
@@ -265,7 +265,7 @@ def customer_overview(
     )
     totals = holdings.totals(wh, c.id)
     managers = db.execute(
-        select(CustomerManager, User)
+        select(CustomerManager, User.username, User.display_name)
         .join(User, User.id == CustomerManager.user_id)
         .where(CustomerManager.customer_id == c.id)
         .order_by(CustomerManager.end_date.is_not(None), CustomerManager.start_date.desc())
@@ -279,7 +279,7 @@ def customer_overview(
         ],
         trend=[TrendPointOut(**t) for t in holdings.trend(wh, c.id)],
         mix=[MixOut(**m) for m in holdings.product_mix(accounts)],
-        managers=[_manager_out(m, u) for m, u in managers],
+        managers=[_manager_out(*m) for m in managers],
         records=[
             RecordOut.model_validate(r)
             for r in db.scalars(
@@ -403,7 +403,7 @@ def set_managers(
         db, p, customer_id, [(m.user_id, m.share) for m in body.managers], start=body.start_date, now=now
     )
     users = {u.id: u for u in db.scalars(select(User).where(User.id.in_([m.user_id for m in kept])))}
-    return [_manager_out(m, users[m.user_id]) for m in kept]
+    return [_manager_out(m, users[m.user_id].username, users[m.user_id].display_name) for m in kept]
 
 
 @router.post("/{customer_id}/links", operation_id="customers-link")

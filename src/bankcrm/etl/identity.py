@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from bankcrm.customers.models import AccountLink, AccountUnlink, Customer, CustomerType
@@ -174,7 +174,7 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
     }
     reviews: list[tuple[tuple[str, str], int | tuple[str, str]]] = []
     next_no = (db.scalar(select(func.count()).select_from(Customer)) or 0) + 1
-    new_rows: list[Customer] = []
+    new_rows: list[dict[str, object]] = []
     for id_type, norm_id, name, system, org_code, names, phone, address in identities:
         org_id = mapping.get((system, org_code)) or root
         if len(names) > 1:
@@ -194,28 +194,29 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
             continue
         if org_id is None:
             continue  # no org tree at all: nothing can be placed (set-up incomplete)
-        c = Customer(
-            customer_no=f"C{next_no:011d}",
-            type=CustomerType.corporate if id_type >= "200" else CustomerType.personal,
-            name=name.strip(),
-            id_type=id_type,
-            id_no=norm_id,
-            phone=phone,
-            address=address,
-            org_id=org_id,
-            source=system,
-            created_at=now,
-            updated_at=now,
+        new_rows.append(
+            {
+                "customer_no": f"C{next_no:011d}",
+                "type": CustomerType.corporate if id_type >= "200" else CustomerType.personal,
+                "name": name.strip(),
+                "id_type": id_type,
+                "id_no": norm_id,
+                "phone": phone,
+                "address": address,
+                "org_id": org_id,
+                "source": system,
+                "created_at": now,
+                "updated_at": now,
+            }
         )
         next_no += 1
-        new_rows.append(c)
-        twin = names_in_org.setdefault((c.name, org_id), (id_type, norm_id))
+        twin = names_in_org.setdefault((name.strip(), org_id), (id_type, norm_id))
         if twin != (id_type, norm_id):
             reviews.append(((id_type, norm_id), twin))
-    db.add_all(new_rows)
-    db.flush()
-    for c in new_rows:
-        existing[(c.id_type, c.id_no)] = c.id
+    if new_rows:  # one multi-row insert (a new bank creates a million customers on its first load)
+        ids = db.scalars(insert(Customer).returning(Customer.id, sort_by_parameter_order=True), new_rows).all()
+        for row, new_id in zip(new_rows, ids, strict=True):
+            existing[(str(row["id_type"]), str(row["id_no"]))] = new_id
     for (id_type, norm_id), twin in reviews:
         twin_id = twin if isinstance(twin, int) else existing[twin]
         _raise(
@@ -244,6 +245,7 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
             select(AccountLink.system, AccountLink.account_no).where(AccountLink.method.in_(("manual", "merged")))
         )
     }
+    new_links: list[dict[str, object]] = []
     for system, ref, id_type, norm_id, upgraded in links:
         cid = existing.get((id_type, norm_id))
         if cid is None or (system, ref) in unlinked:
@@ -251,10 +253,15 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
         old = linked.get((system, ref))
         if old is None:
             method = "id_upgraded" if upgraded else ("uscc" if id_type == "201" else "id")
-            db.add(
-                AccountLink(
-                    system=system, account_no=ref, customer_id=cid, method=method, linked_at=now, linked_by=SYSTEM_USER
-                )
+            new_links.append(
+                {
+                    "system": system,
+                    "account_no": ref,
+                    "customer_id": cid,
+                    "method": method,
+                    "linked_at": now,
+                    "linked_by": SYSTEM_USER,
+                }
             )
             linked[(system, ref)] = cid
             result.links_created += 1
@@ -273,5 +280,7 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
                 customer_id=old,
                 detail={"now_names_customer_id": cid},
             )
+    if new_links:
+        db.execute(insert(AccountLink), new_links)
     db.flush()
     return result

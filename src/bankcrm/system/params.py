@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bankcrm.errors import BadRequest, NotFound
@@ -165,6 +166,15 @@ def get_param(db: Session, key: str) -> Any:
     d = definition(key)
     row = db.get(ParameterValue, key)
     return d.default if row is None else row.value
+
+
+def get_params(db: Session, *keys: str) -> dict[str, Any]:
+    """Several parameters in one query (per-request paths)."""
+    defs = {k: definition(k) for k in keys}
+    stored = dict(
+        db.execute(select(ParameterValue.key, ParameterValue.value).where(ParameterValue.key.in_(keys))).all()
+    )
+    return {k: stored.get(k, d.default) for k, d in defs.items()}
 
 
 def get_int(db: Session, key: str) -> int:
