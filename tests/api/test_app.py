@@ -17,4 +17,3 @@ def test_every_response_carries_security_headers_and_server_timing(client: TestC
         assert re.fullmatch(r"app;dur=\d+\.\d\d", r.headers["server-timing"]), r.headers["server-timing"]
     assert client.get("/api/auth/me").headers["cache-control"] == "no-store"  # API answers are not cached
     assert "cache-control" not in client.get("/healthz").headers
-
