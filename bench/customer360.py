@@ -65,9 +65,10 @@ def main() -> None:
     assert r.status_code == 200, r.text
     client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
     with Session(engine) as db:
-        rows = db.execute(text("SELECT id, customer_no FROM customer")).all()
+        rows = db.execute(text("SELECT id, customer_no, name FROM customer")).all()
     rng = random.Random(7)  # noqa: S311 (which customers to sample, not a secret)
-    sample = rng.sample(rows, min(args.samples, len(rows)))
+    sample = [(r[0], r[1]) for r in rng.sample(rows, min(args.samples, len(rows)))]
+    names = {r[1]: r[2] for r in rows}
 
     def timed(fn) -> list[float]:  # type: ignore[no-untyped-def]
         out = []
@@ -94,28 +95,52 @@ def main() -> None:
         client.get(f"/api/customers/{cid}/overview")
     ours_360, seen_360 = served("GET", "/api/customers/{cid}/overview")
     ours_search, seen_search = served("POST", "/api/customers/search", json=lambda no: {"q": no})
+    ours_name, seen_name = served("POST", "/api/customers/search", json=lambda no: {"q": names[no]})
+    floor, _ = served("GET", "/api/auth/me")  # an authenticated request that reads nothing else
 
     sq = sqlite3.connect(str(var / "bankcrm.sqlite3"))
     dk = app.state.warehouse().con  # the same DuckDB database the app reads (one process)
 
     def raw_360(cid: int, no: str) -> None:
-        sq.execute("SELECT * FROM customer WHERE id = ?", (cid,)).fetchall()
+        sq.execute("SELECT c.*, o.name FROM customer c JOIN org o ON o.id = c.org_id WHERE c.id = ?", (cid,)).fetchall()
         sq.execute("SELECT * FROM customer_manager WHERE customer_id = ?", (cid,)).fetchall()
         sq.execute("SELECT * FROM customer_record WHERE customer_id = ? LIMIT 100", (cid,)).fetchall()
         sq.execute("SELECT * FROM customer_change WHERE customer_id = ? LIMIT 100", (cid,)).fetchall()
         sq.execute("SELECT * FROM account_link WHERE customer_id = ?", (cid,)).fetchall()
+        sq.execute("SELECT * FROM tier_change WHERE customer_id = ? ORDER BY id DESC LIMIT 50", (cid,)).fetchall()
         dk.execute("SELECT * FROM s_account_balance WHERE customer_id = ?", [cid]).fetchall()
         dk.execute("SELECT * FROM s_customer_balance WHERE customer_id = ?", [cid]).fetchall()
         dk.execute("SELECT * FROM s_customer_daily WHERE customer_id = ? ORDER BY business_date", [cid]).fetchall()
 
+    def raw_page(where: str, params: tuple[str, ...]) -> None:
+        """What the search runs for a head-office caller: a count and a page with the org name."""
+        live = f"FROM customer c WHERE c.merged_into_id IS NULL AND ({where})"
+        sq.execute(f"SELECT count(*) {live}", params).fetchall()
+        sq.execute(
+            f"SELECT c.*, o.name FROM customer c JOIN org o ON o.id = c.org_id WHERE c.id IN (SELECT c.id {live}) "
+            "ORDER BY c.customer_no, c.id LIMIT 20",
+            params,
+        ).fetchall()
+
     def raw_search(cid: int, no: str) -> None:
-        sq.execute("SELECT * FROM customer WHERE customer_no = ?", (no,)).fetchall()
+        raw_page(
+            "c.customer_no = ? OR c.id_no = ? OR c.phone = ? OR c.id IN "
+            "(SELECT customer_id FROM account_link WHERE account_no = ?)",
+            (no, no, no, no),
+        )
+
+    def raw_name(cid: int, no: str) -> None:
+        name = names[no]
+        raw_page("(c.name >= ? AND c.name < ?) OR c.customer_no = ?", (name, name[:-1] + chr(ord(name[-1]) + 1), name))
 
     raw_360_t = timed(raw_360)
     raw_search_t = timed(raw_search)
+    raw_name_t = timed(raw_name)
+    print(f"floor (GET /api/auth/me, session check only): p50 {pct(floor, 0.5):.2f} ms  p99 {pct(floor, 0.99):.2f} ms")
     for name, ours, seen, raw in (
         ("360 overview", ours_360, seen_360, raw_360_t),
-        ("quick search", ours_search, seen_search, raw_search_t),
+        ("search by no", ours_search, seen_search, raw_search_t),
+        ("search name", ours_name, seen_name, raw_name_t),
     ):
         print(
             f"{name:13s}: bankcrm p50 {pct(ours, 0.5):7.2f} ms  p99 {pct(ours, 0.99):7.2f} ms | "

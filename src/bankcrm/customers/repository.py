@@ -11,7 +11,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from bankcrm.auth.principal import Principal
 from bankcrm.auth.scope import get_org_in_scope, readable_customers
 from bankcrm.customers.models import AccountLink, Customer, CustomerManager, CustomerType
-from bankcrm.db import contains_pattern
+from bankcrm.db import prefix_range
 from bankcrm.errors import NotFound
 from bankcrm.orgs.models import Org
 
@@ -65,7 +65,9 @@ def search(
                 ]
             stmt = stmt.where(or_(*conditions))
         else:
-            stmt = stmt.where(or_(Customer.name.like(contains_pattern(q), escape="\\"), Customer.customer_no == q))
+            # A name: its start, an index range (a contains-match would read every customer of the bank).
+            name = prefix_range(Customer.name, q, db.get_bind().dialect.name)
+            stmt = stmt.where(or_(name, Customer.customer_no == q))
     if type is not None:
         stmt = stmt.where(Customer.type == type)
     if org_id is not None:
