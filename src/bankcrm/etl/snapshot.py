@@ -186,9 +186,9 @@ def export_links(db: Session, wh: Warehouse) -> int:
     tier) into the warehouse, replaced whole, for customer aggregates and linked queries. Merged
     records are left out."""
     customers = db.execute(
-        select(Customer.id, Customer.customer_no, Customer.name, Customer.type, Customer.org_id, Customer.tier).where(
-            Customer.merged_into_id.is_(None)
-        )
+        select(Customer.id, Customer.customer_no, Customer.name, Customer.type, Customer.org_id, Customer.tier)
+        .where(Customer.merged_into_id.is_(None))
+        .order_by(Customer.id)
     ).all()
     cust_table = pa.table(
         {
@@ -200,7 +200,10 @@ def export_links(db: Session, wh: Warehouse) -> int:
             "tier": pa.array([r[5] for r in customers], pa.string()),
         }
     )
-    rows = db.execute(select(AccountLink.system, AccountLink.account_no, AccountLink.customer_id)).all()
+    # In customer order, as the serving tables (see ``build``): a customer's links lie in one row group.
+    rows = db.execute(
+        select(AccountLink.system, AccountLink.account_no, AccountLink.customer_id).order_by(AccountLink.customer_id)
+    ).all()
     table = pa.table(
         {
             "system": pa.array([r[0] for r in rows], pa.string()),
