@@ -12,6 +12,7 @@ and the ratios (goal: p99 <= 25 ms, ratio <= 3).
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sqlite3
 import statistics
@@ -61,13 +62,22 @@ def main() -> None:
 
     app = create_app(settings, engine=engine, jobs=InlineJobs())
     client = TestClient(app)
+    client.__enter__()  # one event loop for every request, as a server has (and its lifespan runs)
     r = client.post("/api/auth/login", json={"username": "admin", "password": DEMO_PASSWORD})
     assert r.status_code == 200, r.text
     client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    # Only the sample is kept: a million rows held here would make this process's garbage collector
+    # (and so the timings) unlike a server's.
     with Session(engine) as db:
-        rows = db.execute(text("SELECT id, customer_no, name FROM customer")).all()
-    rng = random.Random(7)  # noqa: S311 (which customers to sample, not a secret)
-    sample = [(r[0], r[1]) for r in rng.sample(rows, min(args.samples, len(rows)))]
+        top = int(db.scalar(text("SELECT max(id) FROM customer")) or 0)
+        rng = random.Random(7)  # noqa: S311 (which customers to sample, not a secret)
+        picked = rng.sample(range(1, top + 1), min(args.samples * 2, top))
+        rows = db.execute(
+            text("SELECT id, customer_no, name FROM customer WHERE id IN (SELECT value FROM json_each(:ids))"),
+            {"ids": json.dumps(picked)},
+        ).all()
+    rows = rows[: args.samples]
+    sample = [(r[0], r[1]) for r in rows]
     names = {r[1]: r[2] for r in rows}
 
     def timed(fn) -> list[float]:  # type: ignore[no-untyped-def]
@@ -91,13 +101,6 @@ def main() -> None:
             server.append(float(r.headers["server-timing"].split("dur=")[1]) / 1000)
         return server, client_seen
 
-    for cid, _ in sample[:20]:  # warm caches
-        client.get(f"/api/customers/{cid}/overview")
-    ours_360, seen_360 = served("GET", "/api/customers/{cid}/overview")
-    ours_search, seen_search = served("POST", "/api/customers/search", json=lambda no: {"q": no})
-    ours_name, seen_name = served("POST", "/api/customers/search", json=lambda no: {"q": names[no]})
-    floor, _ = served("GET", "/api/auth/me")  # an authenticated request that reads nothing else
-
     sq = sqlite3.connect(str(var / "bankcrm.sqlite3"))
     dk = app.state.warehouse().con  # the same DuckDB database the app reads (one process)
 
@@ -107,10 +110,12 @@ def main() -> None:
         sq.execute("SELECT * FROM customer_record WHERE customer_id = ? LIMIT 100", (cid,)).fetchall()
         sq.execute("SELECT * FROM customer_change WHERE customer_id = ? LIMIT 100", (cid,)).fetchall()
         sq.execute("SELECT * FROM account_link WHERE customer_id = ?", (cid,)).fetchall()
-        sq.execute("SELECT * FROM tier_change WHERE customer_id = ? ORDER BY id DESC LIMIT 50", (cid,)).fetchall()
+        sq.execute(
+            "SELECT * FROM customer_tier_change WHERE customer_id = ? ORDER BY id DESC LIMIT 50", (cid,)
+        ).fetchall()
         dk.execute("SELECT * FROM s_account_balance WHERE customer_id = ?", [cid]).fetchall()
         dk.execute("SELECT * FROM s_customer_balance WHERE customer_id = ?", [cid]).fetchall()
-        dk.execute("SELECT * FROM s_customer_daily WHERE customer_id = ? ORDER BY business_date", [cid]).fetchall()
+        dk.execute("SELECT * FROM s_customer_daily WHERE customer_id = ?", [cid]).fetchall()
 
     def raw_page(where: str, params: tuple[str, ...]) -> None:
         """What the search runs for a head-office caller: a count and a page with the org name."""
@@ -133,10 +138,25 @@ def main() -> None:
         name = names[no]
         raw_page("(c.name >= ? AND c.name < ?) OR c.customer_no = ?", (name, name[:-1] + chr(ord(name[-1]) + 1), name))
 
+    # Every sampled row is read once first, so both sides are timed on a warm cache (a first read of a
+    # cold page of a million-row table costs a disk read that neither side controls).
+    for fn in (raw_360, raw_search, raw_name):
+        timed(fn)
+    for cid, no in sample[:10]:  # and the server's statements compiled once
+        client.get(f"/api/customers/{cid}/overview")
+        client.post("/api/customers/search", json={"q": names[no]})
+    ours_360, seen_360 = served("GET", "/api/customers/{cid}/overview")
+    ours_search, seen_search = served("POST", "/api/customers/search", json=lambda no: {"q": no})
+    ours_name, seen_name = served("POST", "/api/customers/search", json=lambda no: {"q": names[no]})
+    floor, _ = served("GET", "/healthz")  # the framework and one database round trip, no session
+
     raw_360_t = timed(raw_360)
     raw_search_t = timed(raw_search)
     raw_name_t = timed(raw_name)
-    print(f"floor (GET /api/auth/me, session check only): p50 {pct(floor, 0.5):.2f} ms  p99 {pct(floor, 0.99):.2f} ms")
+    print(
+        f"floor (GET /healthz: routing, a session of the store, SELECT 1): p50 {pct(floor, 0.5):.2f} ms  "
+        f"p99 {pct(floor, 0.99):.2f} ms"
+    )
     for name, ours, seen, raw in (
         ("360 overview", ours_360, seen_360, raw_360_t),
         ("search by no", ours_search, seen_search, raw_search_t),
@@ -152,6 +172,7 @@ def main() -> None:
             f"{'':13s}  (seen by the in-process client, ASGI hand-off included: p50 {pct(seen, 0.5):.2f} ms  "
             f"p99 {pct(seen, 0.99):.2f} ms)"
         )
+    client.__exit__(None, None, None)
 
 
 if __name__ == "__main__":

@@ -50,8 +50,11 @@ def record_hash(prev_hash: str, rec: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+_HEAD = select(AuditHead).with_for_update()
+
+
 def _head(db: Session) -> AuditHead:
-    head = db.scalars(select(AuditHead).with_for_update()).one_or_none()
+    head = db.scalars(_HEAD).one_or_none()
     if head is None:
         head = AuditHead(singleton=1, last_id=0, last_hash=GENESIS)
         db.add(head)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth import audit
@@ -240,6 +240,32 @@ def _profile(c: Customer, org: str) -> CustomerProfileOut:
     )
 
 
+# The 360 view's reads of the operational store, built once (building a statement costs more than
+# running it); ``c`` is a customer already checked against the caller's scope.
+LINK_FLAGS = select(AccountLink.system + ":" + AccountLink.account_no, AccountLink.counts_for_assessment).where(
+    AccountLink.customer_id == bindparam("c")
+)
+MANAGERS = (
+    select(CustomerManager, User.username, User.display_name)
+    .join(User, User.id == CustomerManager.user_id)
+    .where(CustomerManager.customer_id == bindparam("c"))
+    .order_by(CustomerManager.end_date.is_not(None), CustomerManager.start_date.desc())
+)
+RECORDS = (
+    select(CustomerRecord)
+    .where(CustomerRecord.customer_id == bindparam("c"))
+    .order_by(CustomerRecord.record_date.desc(), CustomerRecord.id.desc())
+    .limit(100)
+)
+CHANGES = (
+    select(CustomerChange)
+    .where(CustomerChange.customer_id == bindparam("c"))
+    .order_by(CustomerChange.id.desc())
+    .limit(100)
+)
+TIERS = select(TierChange).where(TierChange.customer_id == bindparam("c")).order_by(TierChange.id.desc()).limit(50)
+
+
 @router.get("/{customer_id}/overview", operation_id="customers-overview")
 def customer_overview(
     customer_id: IdPath,
@@ -256,20 +282,9 @@ def customer_overview(
         audit.append(db, p.actor, "customer.view", at=now, target_type="customer", target_id=c.id)
     wh = request.app.state.warehouse()
     accounts = holdings.accounts(wh, c.id)
-    counts = dict(
-        db.execute(
-            select(AccountLink.system + ":" + AccountLink.account_no, AccountLink.counts_for_assessment).where(
-                AccountLink.customer_id == c.id
-            )
-        ).all()
-    )
+    counts = dict(db.execute(LINK_FLAGS, {"c": c.id}).all())
     totals = holdings.totals(wh, c.id)
-    managers = db.execute(
-        select(CustomerManager, User.username, User.display_name)
-        .join(User, User.id == CustomerManager.user_id)
-        .where(CustomerManager.customer_id == c.id)
-        .order_by(CustomerManager.end_date.is_not(None), CustomerManager.start_date.desc())
-    ).all()
+    managers = db.execute(MANAGERS, {"c": c.id}).all()
     return Customer360Out(
         profile=_profile(c, org),
         totals=TotalsOut(**totals) if totals else None,
@@ -280,30 +295,9 @@ def customer_overview(
         trend=[TrendPointOut(**t) for t in holdings.trend(wh, c.id)],
         mix=[MixOut(**m) for m in holdings.product_mix(accounts)],
         managers=[_manager_out(*m) for m in managers],
-        records=[
-            RecordOut.model_validate(r)
-            for r in db.scalars(
-                select(CustomerRecord)
-                .where(CustomerRecord.customer_id == c.id)
-                .order_by(CustomerRecord.record_date.desc(), CustomerRecord.id.desc())
-                .limit(100)
-            )
-        ],
-        changes=[
-            ChangeOut.model_validate(x)
-            for x in db.scalars(
-                select(CustomerChange)
-                .where(CustomerChange.customer_id == c.id)
-                .order_by(CustomerChange.id.desc())
-                .limit(100)
-            )
-        ],
-        tiers=[
-            TierChangeOut.model_validate(x)
-            for x in db.scalars(
-                select(TierChange).where(TierChange.customer_id == c.id).order_by(TierChange.id.desc()).limit(50)
-            )
-        ],
+        records=[RecordOut.model_validate(r) for r in db.scalars(RECORDS, {"c": c.id})],
+        changes=[ChangeOut.model_validate(x) for x in db.scalars(CHANGES, {"c": c.id})],
+        tiers=[TierChangeOut.model_validate(x) for x in db.scalars(TIERS, {"c": c.id})],
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bankcrm.errors import BadRequest, NotFound
@@ -168,12 +168,15 @@ def get_param(db: Session, key: str) -> Any:
     return d.default if row is None else row.value
 
 
+_STORED = select(ParameterValue.key, ParameterValue.value).where(
+    ParameterValue.key.in_(bindparam("keys", expanding=True))
+)
+
+
 def get_params(db: Session, *keys: str) -> dict[str, Any]:
     """Several parameters in one query (per-request paths)."""
     defs = {k: definition(k) for k in keys}
-    stored = dict(
-        db.execute(select(ParameterValue.key, ParameterValue.value).where(ParameterValue.key.in_(keys))).all()
-    )
+    stored = dict(db.execute(_STORED, {"keys": list(keys)}).all())
     return {k: stored.get(k, d.default) for k, d in defs.items()}
 
 
