@@ -60,3 +60,12 @@ def test_upgrading_a_database_with_data_keeps_every_row(tmp_path: Path) -> None:
         assert conn.execute(text("SELECT count(*) FROM account_link")).scalar() == 1
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+def test_a_database_url_with_percent_signs_reaches_alembic_unchanged() -> None:
+    """URL-encoded options (``options=-csearch_path%3Dx``) and passwords may hold '%'."""
+    from sqlalchemy import create_engine
+
+    url = "postgresql+psycopg://u:p%25ss@127.0.0.1:5432/db?options=-csearch_path%3Dbench"
+    cfg = migrate.alembic_config(create_engine(url))
+    assert cfg.get_main_option("sqlalchemy.url") == url
