@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from bankcrm.customers.models import Customer, TierChange
@@ -17,6 +17,7 @@ from bankcrm.warehouse import Warehouse
 
 # Highest first; the keys name the parameters and the tier codes.
 TIERS = ("hq_vip", "province_vip", "branch_vip")
+BATCH = 1000  # ids per statement
 LABELS = {
     "hq_vip": ("总行级VIP", "Head-office VIP"),
     "province_vip": ("省行级VIP", "Province VIP"),
@@ -66,21 +67,33 @@ def recompute(db: Session, wh: Warehouse, business_date: str, *, now: datetime) 
     for cid, old in current.items():
         if cid not in new:
             changes[cid] = (old, None, Decimal(0))
-    known = set(db.scalars(select(Customer.id).where(Customer.id.in_(list(changes))))) if changes else set()
+    # Checked in batches: a first load tiers hundreds of thousands (PostgreSQL takes 65,535 parameters).
+    changed_ids = list(changes)
+    known: set[int] = set()
+    for i in range(0, len(changed_ids), BATCH):
+        known.update(db.scalars(select(Customer.id).where(Customer.id.in_(changed_ids[i : i + BATCH]))))
     by_tier: dict[str | None, list[int]] = {}
+    history: list[dict[str, object]] = []
     for cid, (old, tier, basis) in changes.items():
         if cid not in known:
             continue  # a customer removed since the snapshot
         by_tier.setdefault(tier, []).append(cid)
-        db.add(
-            TierChange(
-                customer_id=cid, business_date=business_date, old_tier=old, new_tier=tier, basis=basis, changed_at=now
-            )
+        history.append(
+            {
+                "customer_id": cid,
+                "business_date": business_date,
+                "old_tier": old,
+                "new_tier": tier,
+                "basis": basis,
+                "changed_at": now,
+            }
         )
-        result.changed += 1
+    if history:
+        db.execute(insert(TierChange), history)
+    result.changed = len(history)
     for tier, ids in by_tier.items():
-        for i in range(0, len(ids), 1000):
-            batch = ids[i : i + 1000]
+        for i in range(0, len(ids), BATCH):
+            batch = ids[i : i + BATCH]
             db.execute(update(Customer).where(Customer.id.in_(batch)).values(tier=tier))
             # The warehouse's copy of the customer list (linked queries filter on tiers) follows.
             marks = ", ".join(f":i{n}" for n in range(len(batch)))
