@@ -149,8 +149,9 @@ def main() -> None:
 
     def raw_search(cid: int, no: str) -> None:
         raw_page(
-            "c.customer_no = ? OR c.id_no = ? OR c.phone = ? OR c.id IN "
-            "(SELECT customer_id FROM account_link WHERE account_no = ?)",
+            "c.id IN (SELECT id FROM customer WHERE customer_no = ? UNION ALL SELECT id FROM customer WHERE id_no = ? "
+            "UNION ALL SELECT id FROM customer WHERE phone = ? "
+            "UNION ALL SELECT customer_id FROM account_link WHERE account_no = ?)",
             (no, no, no, no),
         )
 

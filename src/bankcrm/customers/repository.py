@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bankcrm.auth.principal import Principal
@@ -56,14 +56,16 @@ def search(
         if NUMBER_QUERY.match(q):
             # A number: exact matches on indexed columns only (customer number, and for those who may
             # see them, ID number, phone, account or card number), never a scan of every name.
-            conditions = [Customer.customer_no == q]
+            # One indexed lookup per column, united: an OR across columns (and a subquery) makes
+            # PostgreSQL read the whole table.
+            arms = [select(Customer.id).where(Customer.customer_no == q)]
             if may_search_sensitive(p):
-                conditions += [
-                    Customer.id_no == q.upper(),
-                    Customer.phone == q,
-                    Customer.id.in_(select(AccountLink.customer_id).where(AccountLink.account_no == q)),
+                arms += [
+                    select(Customer.id).where(Customer.id_no == q.upper()),
+                    select(Customer.id).where(Customer.phone == q),
+                    select(AccountLink.customer_id).where(AccountLink.account_no == q),
                 ]
-            stmt = stmt.where(or_(*conditions))
+            stmt = stmt.where(Customer.id.in_(union_all(*arms)))
         else:
             # A name: its start, an index range (a contains-match would read every customer of the bank).
             name = prefix_range(Customer.name, q, db.get_bind().dialect.name)

@@ -17,12 +17,16 @@ from bankcrm.auth import audit
 from bankcrm.auth.principal import Actor
 from bankcrm.clock import Clock
 from bankcrm.customers import tiers
+from bankcrm.db import refresh_statistics
 from bankcrm.etl import snapshot
 from bankcrm.etl.identity import Resolution, holder_feeds, resolve
 from bankcrm.etl.layouts import FEEDS, Feed
 from bankcrm.etl.loader import FileResult, LoadFailed, latest_published, load_date
 from bankcrm.etl.models import EtlRun, EtlRunFile, RunStatus
 from bankcrm.warehouse import Warehouse
+
+# The operational tables a load changes in bulk (identity resolution, tiers).
+BULK_CHANGED = ("customer", "account_link", "customer_tier_change", "dq_issue", "org_mapping")
 
 log = logging.getLogger("bankcrm.etl")
 
@@ -168,6 +172,7 @@ def run_load(
             with factory() as db:
                 tiers.recompute(db, wh, latest, now=clock.now())
                 db.commit()
+                refresh_statistics(db, BULK_CHANGED)
     except LoadFailed as e:
         status, message, failed_feed = RunStatus.failed, e.message, e.feed
     except Exception as e:  # recorded, then re-raised: a bug must not leave a run "running" forever
