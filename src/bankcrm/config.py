@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     from a query result, whose number the user may not see). Empty means a key generated once into
     ``<var_dir>/secret.key`` (mode 600); set it when several servers share the work."""
 
+    server_timing: bool = True
+    """Every answer says how long the server took (``Server-Timing: app;dur=<ms>``), for operators in
+    the browser's network tab and for the benchmarks. Turn off to tell clients nothing about timing."""
+
     log_level: str = "INFO"
     log_json: bool = True
 

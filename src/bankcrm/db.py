@@ -73,14 +73,30 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+MAX_CODE_POINT = 0x10FFFF
+SURROGATES = range(0xD800, 0xE000)  # not characters: no stored text holds them
+
+
+def prefix_upper_bound(text: str) -> str | None:
+    """The least string greater than every string starting with ``text`` in code-point order: the text
+    with its last character incremented (past the surrogates, after dropping trailing U+10FFFF); None
+    when there is none (the text is empty or all U+10FFFF: everything from it on starts with it)."""
+    stem = text.rstrip(chr(MAX_CODE_POINT))
+    if not stem:
+        return None
+    nxt = ord(stem[-1]) + 1
+    if nxt in SURROGATES:
+        nxt = SURROGATES.stop
+    return stem[:-1] + chr(nxt)
+
+
 def prefix_range(column: ColumnElement[str] | QueryableAttribute[str], text: str, dialect: str) -> ColumnElement[bool]:
-    """``column`` starts with ``text``, as a range an index serves: [text, text with its last character
-    incremented). Exact in code-point order: SQLite's binary collation, PostgreSQL's "C" collation (the
+    """``column`` starts with ``text``, as a range an index serves: [text, ``prefix_upper_bound``).
+    Exact in code-point order: SQLite's binary collation, PostgreSQL's "C" collation (the
     ``ix_customer_name`` index is built in it)."""
     col = column.collate("C") if dialect == "postgresql" else column
-    upper = text[:-1] + chr(ord(text[-1]) + 1) if text and ord(text[-1]) < 0x10FFFF else None
-    lower_bound = col >= text
-    return and_(lower_bound, col < upper) if upper is not None else lower_bound
+    upper = prefix_upper_bound(text)
+    return and_(col >= text, col < upper) if upper is not None else col >= text
 
 
 def refresh_statistics(db: Session, tables: tuple[str, ...]) -> None:

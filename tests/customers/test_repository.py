@@ -30,3 +30,5 @@ def test_a_name_matches_from_its_start_with_wildcards_taken_literally(
     assert _names(client, "南京恒通科技有限公司") == {"南京恒通科技有限公司"}
     assert _names(client, "Wang") == {"Wang Wei"}  # code-point order: case is kept
     assert _names(client, "恒通") == set()
+    assert _names(client, "\ud7ff") == set()  # the bound skips the surrogates (no 500)
+    assert _names(client, "王" + chr(0x10FFFF)) == set()  # the last code point: still only that start

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -83,3 +84,27 @@ def test_generated_bank_loads_with_exactly_the_planted_rejects(
             )
         ).scalars()
         assert {"customer", "account_link"} <= set(analyzed)
+
+
+def test_a_load_is_published_even_when_refreshing_statistics_fails(
+    wh: Warehouse,
+    tmp_path: Path,
+    db: Session,
+    session_factory: sessionmaker[Session],
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bankcrm.etl import service
+
+    def fail(*_: object) -> None:
+        raise RuntimeError("lock timeout")
+
+    monkeypatch.setattr(service, "refresh_statistics", fail)
+    out = tmp_path / "bank"
+    generate(Options(customers=60, days=1, seed=3, out=out, start="20260105", dirty=0.0))
+    import_tree(db, out / "org_tree.csv", now=clock.now())
+    db.commit()
+    ensure_schema(wh)
+    run = run_load(session_factory, wh, out, "20260105", actor=SYSTEM_ACTOR, clock=clock)
+    assert run.status == RunStatus.published, run.message
+    assert (db.scalar(select(func.count()).select_from(Customer)) or 0) > 0

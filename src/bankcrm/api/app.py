@@ -89,34 +89,52 @@ class Envelope:
     """What every response carries, as plain ASGI (no per-request task group): a declared body past
     the limit is refused before it is read; security headers; ``no-store`` on the API; and
     ``Server-Timing: app;dur=<ms>``, the server's own time up to the response headers (what the
-    benchmarks report as server-side latency, and what operators see in the browser's network tab)."""
+    benchmarks report as server-side latency, and what operators see in the browser's network tab;
+    ``settings.server_timing`` turns it off)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, timing: bool = True) -> None:
         self.app = app
+        self.timing = timing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        for name, value in scope["headers"]:
-            if name == b"content-length" and (not value.isdigit() or int(value) > MAX_BODY_BYTES):
-                await _error(413, "too_large", "请求体过大 / request body too large")(scope, receive, send)
-                return
         api = scope["path"].startswith("/api/")
+        responded = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal responded
             if message["type"] == "http.response.start":
+                responded = True
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS:
                     if name not in headers:
                         headers.append(name, value)
                 if api and "cache-control" not in headers:
                     headers.append("Cache-Control", "no-store")
-                headers.append("Server-Timing", f"app;dur={(time.perf_counter() - started) * 1000:.2f}")
+                if self.timing:
+                    headers.append("Server-Timing", f"app;dur={(time.perf_counter() - started) * 1000:.2f}")
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        for name, value in scope["headers"]:
+            # A length of more than 7 digits is over the limit whatever it says (and int() of thousands
+            # of digits is refused by Python itself).
+            if name == b"content-length" and (not value.isdigit() or len(value) > 7 or int(value) > MAX_BODY_BYTES):
+                await _error(413, "too_large", "请求体过大 / request body too large")(scope, receive, send_with_headers)
+                return
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Answered here, inside this middleware, so the 500 carries the headers too (Starlette's own
+            # error middleware sits outside every other).
+            if responded:
+                raise
+            log.exception("unhandled error", extra={"path": scope["path"], "method": scope["method"]})
+            await _error(500, "internal_error", "系统内部错误，请稍后再试 / internal error")(
+                scope, receive, send_with_headers
+            )
 
 
 def create_app(
@@ -184,13 +202,8 @@ def create_app(
         }.get(exc.status_code, str(exc.detail))
         return _error(exc.status_code, code, message)
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
-        return _error(500, "internal_error", "系统内部错误，请稍后再试 / internal error")
-
     app.add_middleware(BodyLimit)
-    app.add_middleware(Envelope)  # added last: the outermost
+    app.add_middleware(Envelope, timing=settings.server_timing)  # added last: the outermost
 
     @app.get("/healthz", tags=["ops"], operation_id="ops-healthz", dependencies=[Public])
     def healthz(db: DbSession) -> dict[str, str]:

@@ -216,10 +216,13 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
     if new_rows:
         # A multi-row insert (a new bank creates a million customers on its first load), then the new ids
         # read back by key: RETURNING over a million rows costs more than the insert itself.
+        # By the customer numbers this load generated: a customer staff create meanwhile may share a key.
         before = db.scalar(select(func.max(Customer.id))) or 0
         db.execute(insert(Customer), new_rows)
-        for t, n, i in db.execute(select(Customer.id_type, Customer.id_no, Customer.id).where(Customer.id > before)):
-            existing[(t, n)] = i
+        keys = {str(r["customer_no"]): (str(r["id_type"]), str(r["id_no"])) for r in new_rows}
+        for no, new_id in db.execute(select(Customer.customer_no, Customer.id).where(Customer.id > before)):
+            if no in keys:
+                existing[keys[no]] = new_id
     for (id_type, norm_id), twin in reviews:
         twin_id = twin if isinstance(twin, int) else existing[twin]
         _raise(

@@ -172,7 +172,7 @@ def run_load(
             with factory() as db:
                 tiers.recompute(db, wh, latest, now=clock.now())
                 db.commit()
-                refresh_statistics(db, BULK_CHANGED)
+            _refresh_statistics(factory)
     except LoadFailed as e:
         status, message, failed_feed = RunStatus.failed, e.message, e.feed
     except Exception as e:  # recorded, then re-raised: a bug must not leave a run "running" forever
@@ -183,6 +183,16 @@ def run_load(
         return _finish(
             db, run_id, status, message, failed_feed, files, replaced, clock, actor=actor, resolution=resolution
         )
+
+
+def _refresh_statistics(factory: sessionmaker[Session]) -> None:
+    """Best effort: the load is committed and published; stale statistics only slow queries down."""
+    with factory() as db:
+        try:
+            refresh_statistics(db, BULK_CHANGED)
+        except Exception:
+            db.rollback()
+            log.warning("refreshing planner statistics after the load failed", exc_info=True)
 
 
 def _finish(
