@@ -30,6 +30,11 @@ Params = Mapping[str, Any] | None
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
+# DuckDB draws a progress bar on the terminal for statements past two seconds (loads, snapshot
+# builds): noise in a server's output. A per-connection setting.
+QUIET = "SET enable_progress_bar = false"
+
+
 class Warehouse:
     """What the ETL, the batch steps and the API need from the analytical store."""
 
@@ -154,6 +159,7 @@ class PgWarehouse(Warehouse):
     def staging(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with tempfile.TemporaryDirectory(prefix="bankcrm-stage-", dir=self.temp_dir) as tmp:
             con = duckdb.connect(config={"temp_directory": tmp})
+            con.execute(QUIET)
             try:
                 yield con
             finally:
@@ -207,9 +213,11 @@ def connect(settings: Settings | None = None, *, read_only: bool = False) -> War
     path = warehouse_path(s)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return DuckWarehouse(duckdb.connect(str(path), read_only=read_only))
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as e:
         raise RuntimeError(
             f"数据仓库 {path} 正被其他进程使用（服务器运行时请在界面中发起加载）/ the warehouse {path} is in use "
             f"by another process: while the server runs, start loads from it ({e})"
         ) from None
+    con.execute(QUIET)
+    return DuckWarehouse(con)

@@ -45,6 +45,13 @@ def test_attach_move_and_unassign_accounts(
         if x["system"] == "sav" and x["account_no"].endswith(account[-4:]) and x["counts_for_assessment"] is False
     )
     assert moved  # the snapshot followed: the account is now the second customer's, watch only
+    # And so did its transactions (the recent-transactions table is rebuilt with the snapshot).
+    txn_count = int(loaded.scalar("SELECT count(*) FROM f_sav_txn WHERE account_no = :a", {"a": account}))
+    assert txn_count > 0  # the generated bank gives this account transactions (else the check below is empty)
+    b_txns = client.get(f"/api/customers/{b}/transactions", params={"page_size": 200}).json()["items"]
+    a_txns = client.get(f"/api/customers/{a}/transactions", params={"page_size": 200}).json()["items"]
+    assert sum(t["system"] == "sav" and t["account_no"].endswith(account[-4:]) for t in b_txns) == txn_count
+    assert not any(t["system"] == "sav" and t["account_no"].endswith(account[-4:]) for t in a_txns)
     assert all(
         not x["account_no"].endswith(account[-4:]) or x["system"] != "sav"
         for x in client.get(f"/api/customers/{a}/overview").json()["accounts"]

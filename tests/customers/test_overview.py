@@ -16,6 +16,7 @@ from bankcrm.auth.audit import SYSTEM_ACTOR
 from bankcrm.clock import FrozenClock
 from bankcrm.customers import tiers
 from bankcrm.customers.models import Customer, TierChange
+from bankcrm.etl import snapshot
 from bankcrm.etl.models import RunStatus
 from bankcrm.etl.service import run_load
 from bankcrm.orgs.models import Org
@@ -85,6 +86,32 @@ def test_overview_figures_come_from_the_facts(loaded: Warehouse, client: TestCli
     assert dates == sorted(dates, reverse=True)
     past = client.get(f"/api/customers/{cid}/transactions", params={"page_size": 5, "page": 1000}).json()
     assert past == {"items": [], "total": expected_txns}  # a page past the end still tells the total
+
+    # A window of one day, from the next build on: only the last date's transactions.
+    both = wh.scalar(
+        """SELECT min(customer_id) FROM (SELECT l.customer_id FROM f_sav_txn t JOIN d_account_link l
+           ON l.system = 'sav' AND l.account_no = t.account_no GROUP BY l.customer_id
+           HAVING count(DISTINCT t.business_date) = 2) x"""
+    )
+
+    def facts(customer_id: int, since: str) -> int:
+        return sum(
+            int(
+                wh.scalar(
+                    f"SELECT count(*) FROM {table} t JOIN d_account_link l ON l.system = :s "
+                    f"AND l.account_no = t.{col} WHERE l.customer_id = :c AND t.business_date >= CAST(:since AS DATE)",
+                    {"s": system, "c": customer_id, "since": since},
+                )
+            )
+            for system, table, col in snapshot.TXN_SOURCES
+        )
+
+    assert client.get(f"/api/customers/{both}/transactions").json()["total"] == facts(both, "2026-01-05")
+    r = client.put("/api/system/parameters/customer.recent_txn_days", json={"value": 1})
+    assert r.status_code == 200, r.text
+    snapshot.build(wh, DATES[-1], txn_days=1)
+    assert client.get(f"/api/customers/{both}/transactions").json()["total"] == facts(both, "2026-01-06")
+    assert facts(both, "2026-01-06") < facts(both, "2026-01-05")
 
 
 def test_tiers_follow_the_parameters_and_keep_history(

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bankcrm.etl.snapshot import DETAIL_COLUMNS
+from bankcrm.etl.snapshot import DETAIL_COLUMNS, TXN_COLUMNS
 from bankcrm.warehouse import Warehouse
 
 ACCOUNT_COLUMNS = (
@@ -44,13 +44,6 @@ TOTAL_COLUMNS = (
     "accounts",
 )
 TREND_COLUMNS = ("business_date", "deposits", "wealth", "loans", "card_debt", "housing_fund")
-# (system, transaction table, its account column)
-TXN_SOURCES = (
-    ("sav", "f_sav_txn", "account_no"),
-    ("corp", "f_corp_txn", "account_no"),
-    ("card", "f_card_txn", "card_no"),
-)
-
 
 # A customer has a handful of accounts and dates: they are ordered here, not by the engine (a sort
 # operator costs DuckDB more than the point read itself).
@@ -98,37 +91,20 @@ def product_mix(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def transactions(
     wh: Warehouse, customer_id: int, *, as_of: date | None, days: int, page: int, page_size: int
 ) -> tuple[list[dict[str, Any]], int]:
-    """The customer's deposit and card transactions of the last ``days`` loaded days, newest first."""
+    """The customer's deposit and card transactions of the last ``days`` loaded days, newest first, from
+    ``s_recent_txn`` (which holds the window the parameter had at the last build; a longer window set
+    since shows from the next load)."""
     if as_of is None:
         return [], 0
     since = as_of - timedelta(days=days - 1)
-    parts = [
-        f"""SELECT '{system}' AS system, t.{col} AS account_no, t.txn_id, t.txn_date, t.txn_time, t.dc, t.amount,
-                   t.balance_after, t.channel, t.memo
-            FROM {table} t JOIN d_account_link l ON l.system = '{system}' AND l.account_no = t.{col}
-            WHERE l.customer_id = :c AND t.business_date BETWEEN :since AND :as_of"""
-        for system, table, col in TXN_SOURCES
-    ]
-    if not parts:
-        return [], 0
-    union = " UNION ALL ".join(parts)
     params = {"c": customer_id, "since": since, "as_of": as_of}
-    total = int(wh.scalar(f"SELECT count(*) FROM ({union}) x", params))
-    cols = (
-        "system",
-        "account_no",
-        "txn_id",
-        "txn_date",
-        "txn_time",
-        "dc",
-        "amount",
-        "balance_after",
-        "channel",
-        "memo",
-    )
+    mine = "FROM s_recent_txn WHERE customer_id = :c AND business_date BETWEEN :since AND :as_of"
+    total = int(wh.scalar(f"SELECT count(*) {mine}", params))
+    if total == 0:
+        return [], 0
+    cols = ("system", "account_no", *TXN_COLUMNS)
     rows = wh.query(
-        f"SELECT {', '.join(cols)} FROM ({union}) x "
-        "ORDER BY txn_date DESC, txn_time DESC, txn_id DESC LIMIT :n OFFSET :o",
+        f"SELECT {', '.join(cols)} {mine} ORDER BY txn_date DESC, txn_time DESC, txn_id DESC LIMIT :n OFFSET :o",
         params | {"n": page_size, "o": (page - 1) * page_size},
     )
     return [dict(zip(cols, r, strict=True)) for r in rows], total

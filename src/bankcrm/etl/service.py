@@ -23,6 +23,7 @@ from bankcrm.etl.identity import Resolution, holder_feeds, resolve
 from bankcrm.etl.layouts import FEEDS, Feed
 from bankcrm.etl.loader import FileResult, LoadFailed, latest_published, load_date
 from bankcrm.etl.models import EtlRun, EtlRunFile, RunStatus
+from bankcrm.system.params import get_int
 from bankcrm.warehouse import Warehouse
 
 # The operational tables a load changes in bulk (identity resolution, tiers).
@@ -92,8 +93,9 @@ def refresh_snapshot(app: Any) -> None:
         wh = app.state.warehouse()
         with app.state.sessionmaker() as db:
             snapshot.export_links(db, wh)
+            days = get_int(db, "customer.recent_txn_days")
         latest = latest_published(wh)
-        return snapshot.build(wh, latest) if latest else 0
+        return snapshot.build(wh, latest, txn_days=days) if latest else 0
 
     app.state.jobs.submit("snapshot.refresh", job)
 
@@ -167,8 +169,9 @@ def run_load(
                 resolution = resolve(db, wh, business_date, now=clock.now())
                 db.commit()
                 snapshot.export_links(db, wh)
+                days = get_int(db, "customer.recent_txn_days")
             latest = latest_published(wh) or business_date
-            snapshot.build(wh, latest)
+            snapshot.build(wh, latest, txn_days=days)
             with factory() as db:
                 tiers.recompute(db, wh, latest, now=clock.now())
                 db.commit()

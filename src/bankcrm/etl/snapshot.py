@@ -9,7 +9,7 @@ personal), card debt, wealth and fund holdings, housing fund.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pyarrow as pa  # type: ignore[import-untyped]
 from sqlalchemy import select
@@ -93,6 +93,13 @@ DETAIL_COLUMNS = {
 (housing fund); ``rate`` the interest rate or, for wealth products, the expected yield."""
 
 MONEY = "DECIMAL(20, 4)"
+# Transactions of deposits and cards: (system, fact table, its account column).
+TXN_SOURCES = (
+    ("sav", "f_sav_txn", "account_no"),
+    ("corp", "f_corp_txn", "account_no"),
+    ("card", "f_card_txn", "card_no"),
+)
+TXN_COLUMNS = ("txn_id", "txn_date", "txn_time", "dc", "amount", "balance_after", "channel", "memo")
 SNAPSHOT_TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
     # name: ((column, type), ...), primary key
     "d_customer": (
@@ -148,11 +155,31 @@ SNAPSHOT_TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
         ),
         "",
     ),
+    # The recent window of transactions (parameter customer.recent_txn_days) with their owner, in
+    # customer order: the 360 view's transaction list reads one customer's rows, not the window's facts.
+    "s_recent_txn": (
+        (
+            ("customer_id", "BIGINT NOT NULL"),
+            ("system", "VARCHAR NOT NULL"),
+            ("account_no", "VARCHAR NOT NULL"),
+            ("business_date", "DATE NOT NULL"),
+            ("txn_id", "VARCHAR"),
+            ("txn_date", "DATE"),
+            ("txn_time", "VARCHAR"),
+            ("dc", "VARCHAR"),
+            ("amount", MONEY),
+            ("balance_after", MONEY),
+            ("channel", "VARCHAR"),
+            ("memo", "VARCHAR"),
+        ),
+        "",
+    ),
 }
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_s_account_balance_customer ON s_account_balance (customer_id)",
     "CREATE INDEX IF NOT EXISTS ix_d_account_link_customer ON d_account_link (customer_id)",
     "CREATE INDEX IF NOT EXISTS ix_s_customer_daily_customer ON s_customer_daily (customer_id, business_date)",
+    "CREATE INDEX IF NOT EXISTS ix_s_recent_txn_customer ON s_recent_txn (customer_id, business_date)",
 )
 
 
@@ -232,11 +259,12 @@ def _sums(prefix: str = "") -> str:
     )
 
 
-def build(wh: Warehouse, business_date: str) -> int:
+def build(wh: Warehouse, business_date: str, *, txn_days: int = 90) -> int:
     """Rebuild the serving snapshot as of the date: ``s_account_balance`` (per account, with its owner,
     the latest details and the daily averages), ``s_customer_balance`` (per customer) and the date's
     rows of ``s_customer_daily`` (per customer and business date, for trends; dates published before
-    the table existed are filled in too). Returns the number of account rows.
+    the table existed are filled in too), and ``s_recent_txn`` (the transactions of the last
+    ``txn_days`` days with their owner). Returns the number of account rows.
 
     Rows are written in customer order: DuckDB has no secondary index here, but its per-row-group
     min/max statistics then let the 360 view's ``customer_id = :c`` reads skip all but one row group
@@ -314,5 +342,18 @@ def build(wh: Warehouse, business_date: str) -> int:
             FROM f JOIN d_account_link l ON l.system = f.system AND l.account_no = f.account_no
             GROUP BY l.customer_id, f.business_date ORDER BY l.customer_id, f.business_date""",
             {"d": d},
+        )
+        cols = ", ".join(f"t.{c}" for c in TXN_COLUMNS)
+        txns = " UNION ALL ".join(
+            f"""SELECT l.customer_id, '{system}' AS system, t.{col} AS account_no, t.business_date, {cols}
+                FROM {table} t JOIN d_account_link l ON l.system = '{system}' AND l.account_no = t.{col}
+                WHERE t.business_date BETWEEN :since AND :d"""
+            for system, table, col in TXN_SOURCES
+        )
+        tx.execute("DELETE FROM s_recent_txn")
+        tx.execute(
+            f"""INSERT INTO s_recent_txn (customer_id, system, account_no, business_date, {", ".join(TXN_COLUMNS)})
+            SELECT * FROM ({txns}) x ORDER BY customer_id, business_date""",
+            {"d": d, "since": d - timedelta(days=txn_days - 1)},
         )
     return int(wh.scalar("SELECT count(*) FROM s_account_balance"))
