@@ -137,6 +137,12 @@ def main() -> None:
         dk.execute("SELECT * FROM s_customer_balance WHERE customer_id = ?", [cid]).fetchall()
         dk.execute("SELECT * FROM s_customer_daily WHERE customer_id = ?", [cid]).fetchall()
 
+    def raw_txn(cid: int, no: str) -> None:
+        """The first page of the customer's recent transactions and their count."""
+        mine = "FROM s_recent_txn WHERE customer_id = ?"
+        dk.execute(f"SELECT count(*) {mine}", [cid]).fetchall()
+        dk.execute(f"SELECT * {mine} ORDER BY txn_date DESC, txn_time DESC, txn_id DESC LIMIT 20", [cid]).fetchall()
+
     def raw_page(where: str, params: tuple[str, ...]) -> None:
         """What the search runs for a head-office caller: a count and a page with the org name."""
         live = f"FROM customer c WHERE c.merged_into_id IS NULL AND ({where})"
@@ -162,17 +168,19 @@ def main() -> None:
 
     # Every sampled row is read once first, so both sides are timed on a warm cache (a first read of a
     # cold page of a million-row table costs a disk read that neither side controls).
-    for fn in (raw_360, raw_search, raw_name):
+    for fn in (raw_360, raw_txn, raw_search, raw_name):
         timed(fn)
     for cid, no in sample[:10]:  # and the server's statements compiled once
         client.get(f"/api/customers/{cid}/overview")
         client.post("/api/customers/search", json={"q": names[no]})
     ours_360, seen_360 = served("GET", "/api/customers/{cid}/overview")
+    ours_txn, seen_txn = served("GET", "/api/customers/{cid}/transactions")
     ours_search, seen_search = served("POST", "/api/customers/search", json=lambda no: {"q": no})
     ours_name, seen_name = served("POST", "/api/customers/search", json=lambda no: {"q": names[no]})
     floor, _ = served("GET", "/healthz")  # the framework and one database round trip, no session
 
     raw_360_t = timed(raw_360)
+    raw_txn_t = timed(raw_txn)
     raw_search_t = timed(raw_search)
     raw_name_t = timed(raw_name)
     print(
@@ -181,6 +189,7 @@ def main() -> None:
     )
     for name, ours, seen, raw in (
         ("360 overview", ours_360, seen_360, raw_360_t),
+        ("360 txns", ours_txn, seen_txn, raw_txn_t),
         ("search by no", ours_search, seen_search, raw_search_t),
         ("search name", ours_name, seen_name, raw_name_t),
     ):
