@@ -396,8 +396,13 @@ def set_managers(
     kept = service.set_managers(
         db, p, customer_id, [(m.user_id, m.share) for m in body.managers], start=body.start_date, now=now
     )
-    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_([m.user_id for m in kept])))}
-    return [_manager_out(m, users[m.user_id].username, users[m.user_id].display_name) for m in kept]
+    names = {
+        uid: (username, display)
+        for uid, username, display in db.execute(
+            select(User.id, User.username, User.display_name).where(User.id.in_([m.user_id for m in kept]))
+        )
+    }
+    return [_manager_out(m, *names[m.user_id]) for m in kept]
 
 
 @router.post("/{customer_id}/links", operation_id="customers-link")

@@ -36,6 +36,26 @@ export type AccountColumn =
   | 'status'
   | 'as_of';
 
+/** The columns of the personal and corporate account queries (every system's details). */
+export const ACCOUNT_COLUMNS: readonly AccountColumn[] = [
+  'system',
+  'account_no',
+  'customer_no',
+  'customer_name',
+  'product',
+  'balance',
+  'mtd_avg',
+  'open_date',
+  'maturity_date',
+  'rate',
+  'amount',
+  'five_class',
+  'overdue_days',
+  'status',
+  'org_code',
+  'as_of',
+];
+
 type Col = ColumnsType<KeyedRow>[number];
 
 export interface AccountResultsProps {

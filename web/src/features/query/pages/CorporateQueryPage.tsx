@@ -1,68 +1,34 @@
 /** QRY-3 对公联动查询: corporate deposit accounts and credit by name, business type + account number, open date. */
-import { useMemo, useState } from 'react';
+import { useCallback } from 'react';
 import { Col, Form, Input, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { usePaging, type SortState } from '../../../components/DataTable';
 import { useCan } from '../../auth/api/me';
 import { useCorporateAccounts } from '../api/queries';
-import type { CorporateQuery } from '../api/types';
-import { AccountResults, type AccountColumn } from '../components/AccountResults';
+import { ACCOUNT_COLUMNS, AccountResults } from '../components/AccountResults';
 import { BalanceRangeField, DateRangeField, FIELD_COL, OrgField } from '../components/ConditionFields';
 import { ConditionsCard } from '../components/ConditionsCard';
 import { QueryExportButton } from '../components/QueryExportButton';
 import {
   CORPORATE_PRODUCTS,
-  DEFAULT_SORT,
   corporateConditions,
   maySearchSensitive,
-  sortFromTable,
   type CorporateProduct,
   type CorporateValues,
+  type Sorting,
 } from '../utils/query';
-
-const COLUMNS: readonly AccountColumn[] = [
-  'system',
-  'account_no',
-  'customer_no',
-  'customer_name',
-  'product',
-  'balance',
-  'mtd_avg',
-  'open_date',
-  'maturity_date',
-  'rate',
-  'amount',
-  'five_class',
-  'overdue_days',
-  'status',
-  'org_code',
-  'as_of',
-];
+import { useAppliedConditions } from './useAppliedConditions';
 
 export function CorporateQueryPage() {
   const { t } = useTranslation('query');
   const can = useCan();
   const sensitive = maySearchSensitive(can);
   const [form] = Form.useForm<CorporateValues>();
-  const [applied, setApplied] = useState<CorporateValues | null>(null);
-  const [sorting, setSorting] = useState(DEFAULT_SORT);
-  const { page, pageSize, reset, paging } = usePaging();
-
-  const conditions = useMemo(
-    () => (applied ? corporateConditions(applied, sorting, sensitive) : null),
-    [applied, sorting, sensitive],
+  const toConditions = useCallback(
+    (v: CorporateValues, sorting: Sorting) => corporateConditions(v, sorting, sensitive),
+    [sensitive],
   );
-  const body: CorporateQuery | null = conditions ? { ...conditions, page, page_size: pageSize } : null;
+  const { conditions, body, sorting, paging, onSubmit, onSortChange } = useAppliedConditions(toConditions);
   const result = useCorporateAccounts(body);
-
-  const onSubmit = (values: CorporateValues) => {
-    setApplied({ ...values });
-    reset();
-  };
-  const onSortChange = (s: SortState) => {
-    setSorting(sortFromTable(s));
-    reset();
-  };
 
   return (
     <>
@@ -110,7 +76,7 @@ export function CorporateQueryPage() {
         data={result.data}
         loading={result.isFetching}
         error={result.error}
-        columns={COLUMNS}
+        columns={ACCOUNT_COLUMNS}
         sorting={sorting}
         onSortChange={onSortChange}
         paging={paging(result.data?.total)}

@@ -1,15 +1,13 @@
 /** QRY-2 定期一折通查询: fixed-term passbooks by org, open date and balance range. */
-import { useMemo, useState } from 'react';
 import { Form, Row } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { usePaging, type SortState } from '../../../components/DataTable';
 import { usePassbooks } from '../api/queries';
-import type { PassbookQuery } from '../api/types';
 import { AccountResults, type AccountColumn } from '../components/AccountResults';
 import { BalanceRangeField, DateRangeField, OrgField } from '../components/ConditionFields';
 import { ConditionsCard } from '../components/ConditionsCard';
 import { QueryExportButton } from '../components/QueryExportButton';
-import { DEFAULT_SORT, passbookConditions, sortFromTable, type RangeValues } from '../utils/query';
+import { passbookConditions, type RangeValues } from '../utils/query';
+import { useAppliedConditions } from './useAppliedConditions';
 
 const COLUMNS: readonly AccountColumn[] = [
   'account_no',
@@ -29,22 +27,8 @@ const COLUMNS: readonly AccountColumn[] = [
 export function PassbookQueryPage() {
   const { t } = useTranslation('query');
   const [form] = Form.useForm<RangeValues>();
-  const [applied, setApplied] = useState<RangeValues | null>(null);
-  const [sorting, setSorting] = useState(DEFAULT_SORT);
-  const { page, pageSize, reset, paging } = usePaging();
-
-  const conditions = useMemo(() => (applied ? passbookConditions(applied, sorting) : null), [applied, sorting]);
-  const body: PassbookQuery | null = conditions ? { ...conditions, page, page_size: pageSize } : null;
+  const { conditions, body, sorting, paging, onSubmit, onSortChange } = useAppliedConditions(passbookConditions);
   const result = usePassbooks(body);
-
-  const onSubmit = (values: RangeValues) => {
-    setApplied({ ...values });
-    reset();
-  };
-  const onSortChange = (s: SortState) => {
-    setSorting(sortFromTable(s));
-    reset();
-  };
 
   return (
     <>

@@ -1,44 +1,23 @@
 /** QRY-1 个人账户联动查询: personal accounts across savings, credit cards, housing fund and personal loans. */
-import { useMemo, useState } from 'react';
+import { useCallback } from 'react';
 import { Checkbox, Col, Collapse, Form, Input, Row, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { usePaging, type SortState } from '../../../components/DataTable';
 import { useCan } from '../../auth/api/me';
 import { useCodeOptions } from '../../customers/api/codes';
 import { usePersonalAccounts } from '../api/queries';
-import type { PersonalQuery } from '../api/types';
-import { AccountResults, type AccountColumn } from '../components/AccountResults';
+import { ACCOUNT_COLUMNS, AccountResults } from '../components/AccountResults';
 import { BalanceRangeField, DateRangeField, FIELD_COL, OrgField } from '../components/ConditionFields';
 import { ConditionsCard } from '../components/ConditionsCard';
 import { QueryExportButton } from '../components/QueryExportButton';
 import {
-  DEFAULT_SORT,
   FIVE_CLASSES,
   PERSONAL_SYSTEMS,
   maySearchSensitive,
   personalConditions,
-  sortFromTable,
   type PersonalValues,
+  type Sorting,
 } from '../utils/query';
-
-const COLUMNS: readonly AccountColumn[] = [
-  'system',
-  'account_no',
-  'customer_no',
-  'customer_name',
-  'product',
-  'balance',
-  'mtd_avg',
-  'open_date',
-  'maturity_date',
-  'rate',
-  'amount',
-  'five_class',
-  'overdue_days',
-  'status',
-  'org_code',
-  'as_of',
-];
+import { useAppliedConditions } from './useAppliedConditions';
 
 const INITIAL: PersonalValues = { systems: [...PERSONAL_SYSTEMS], overdue_only: false, five_class: [], products: [] };
 
@@ -48,25 +27,12 @@ export function PersonalQueryPage() {
   const sensitive = maySearchSensitive(can);
   const products = useCodeOptions('product');
   const [form] = Form.useForm<PersonalValues>();
-  const [applied, setApplied] = useState<PersonalValues | null>(null);
-  const [sorting, setSorting] = useState(DEFAULT_SORT);
-  const { page, pageSize, reset, paging } = usePaging();
-
-  const conditions = useMemo(
-    () => (applied ? personalConditions(applied, sorting, sensitive) : null),
-    [applied, sorting, sensitive],
+  const toConditions = useCallback(
+    (v: PersonalValues, sorting: Sorting) => personalConditions(v, sorting, sensitive),
+    [sensitive],
   );
-  const body: PersonalQuery | null = conditions ? { ...conditions, page, page_size: pageSize } : null;
+  const { conditions, body, sorting, paging, onSubmit, onSortChange } = useAppliedConditions(toConditions);
   const result = usePersonalAccounts(body);
-
-  const onSubmit = (values: PersonalValues) => {
-    setApplied({ ...values });
-    reset();
-  };
-  const onSortChange = (s: SortState) => {
-    setSorting(sortFromTable(s));
-    reset();
-  };
 
   const systemOptions = PERSONAL_SYSTEMS.map((s) => ({ value: s, label: t(`systems.${s}`) }));
   // Corporate products are not held by persons; without the code table the codes are typed.
@@ -168,7 +134,7 @@ export function PersonalQueryPage() {
         data={result.data}
         loading={result.isFetching}
         error={result.error}
-        columns={COLUMNS}
+        columns={ACCOUNT_COLUMNS}
         sorting={sorting}
         onSortChange={onSortChange}
         paging={paging(result.data?.total)}

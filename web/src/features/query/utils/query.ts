@@ -98,7 +98,7 @@ function ranges(v: RangeValues) {
   });
 }
 
-type Sorting = { sort: AccountSort; order: SortOrder };
+export type Sorting = { sort: AccountSort; order: SortOrder };
 
 /**
  * QRY-1 conditions. ID and account numbers are sent only when the user may search by them
