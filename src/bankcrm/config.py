@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     """Every answer says how long the server took (``Server-Timing: app;dur=<ms>``), for operators in
     the browser's network tab and for the benchmarks. Turn off to tell clients nothing about timing."""
 
+    login_throttle_per_address: str = "20/5 minutes"
+    """Failed sign-ins one client address may make in a moving window before it is answered 429."""
+    login_throttle_per_account: str = "10/minute"
+    """Sign-in attempts (any outcome) one user name may receive in a moving window before 429."""
+    hashing_concurrency: int = Field(default=0, ge=0)
+    """Password hashes computed at once (Argon2 is built to be slow); 0 means half the cores, at least
+    one, so a burst of sign-ins leaves cores for everyone else."""
+
     log_level: str = "INFO"
     log_json: bool = True
 

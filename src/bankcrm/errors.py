@@ -15,6 +15,7 @@ class DomainError(Exception):
         if code:
             self.code = code
         self.details = details
+        self.headers: dict[str, str] | None = None
 
 
 class BadRequest(DomainError):
@@ -45,3 +46,12 @@ class Conflict(DomainError):
 class Locked(DomainError):
     status_code = 423
     code = "account_locked"
+
+
+class TooManyRequests(DomainError):
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, code: str | None = None, retry_after: int) -> None:
+        super().__init__(message, code=code, details={"retry_after": retry_after})
+        self.headers = {"Retry-After": str(retry_after)}

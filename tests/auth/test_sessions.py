@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bankcrm.api.deps import SESSION_COOKIE
 from bankcrm.auth.models import AuditRecord, AuthSession, LoginFailure
+from bankcrm.auth.throttle import LoginThrottle
 from bankcrm.clock import FrozenClock
 
 from ..builders import PASSWORD, Bank, login, make_user, role
@@ -91,6 +93,17 @@ class TestSessionLifetime:
         r = client.get("/api/auth/me")
         assert r.status_code == 401 and r.json()["code"] == "session_expired"
 
+    def test_idle_timeout_is_exact_to_the_second(self, client: TestClient, bank: Bank, clock: FrozenClock) -> None:
+        """The last use counts, not the last use a minute earlier (it used to be recorded once a minute,
+        so a session could expire up to 60 s early)."""
+        login(client, "nj_admin")
+        clock.advance(seconds=59)
+        assert client.get("/api/auth/me").status_code == 200  # the last use
+        clock.advance(minutes=30)  # exactly the idle timeout after it: still alive
+        assert client.get("/api/auth/me").status_code == 200
+        clock.advance(minutes=30, seconds=1)
+        assert client.get("/api/auth/me").json()["code"] == "session_expired"
+
     def test_absolute_timeout_twelve_hours(self, client: TestClient, bank: Bank, clock: FrozenClock) -> None:
         login(client, "nj_admin")
         for _ in range(24):  # active every 25 minutes for 10 hours
@@ -123,6 +136,43 @@ class TestSessionLifetime:
         login(admin, "nj_admin")
         assert admin.post(f"/api/users/{bank.users['nj_president'].id}/disable").status_code == 200
         assert client.get("/api/auth/me").status_code == 401
+
+
+class TestThrottling:
+    """A password spray is answered 429 with Retry-After before any hashing, per client address and per
+    account, and signed-in users keep working (SEC-6)."""
+
+    def test_failures_from_one_address_are_throttled(
+        self, client: TestClient, bank: Bank, app: FastAPI, db: Session
+    ) -> None:
+        app.state.login_throttle = LoginThrottle(per_address="6/5 minutes", per_account="100/minute")
+        codes = [
+            client.post("/api/auth/login", json={"username": f"user{i}", "password": "Wrong!pass1"}).status_code
+            for i in range(8)
+        ]
+        assert codes == [401] * 6 + [429] * 2
+        r = client.post("/api/auth/login", json={"username": "nj_admin", "password": PASSWORD})
+        assert r.status_code == 429 and r.json()["code"] == "too_many_attempts"
+        assert 1 <= int(r.headers["Retry-After"]) <= 300
+        # The refused attempts cost nothing: not counted, not audited.
+        assert actions(db).count("login.failure") == 6
+
+    def test_attempts_on_one_account_are_throttled(self, client: TestClient, bank: Bank, app: FastAPI) -> None:
+        app.state.login_throttle = LoginThrottle(per_address="100/5 minutes", per_account="7/minute")
+        codes = [
+            client.post("/api/auth/login", json={"username": "nj_admin", "password": "x"}).status_code for _ in range(8)
+        ]
+        # The lockout stays as it was (5 failures), and past 7 attempts a minute the account answers 429.
+        assert codes == [401] * 4 + [423] * 3 + [429]
+        assert client.post("/api/auth/login", json={"username": "nj_manager", "password": PASSWORD}).status_code == 200
+
+    def test_signed_in_users_keep_working_during_a_spray(self, client: TestClient, bank: Bank, app: FastAPI) -> None:
+        app.state.login_throttle = LoginThrottle(per_address="3/5 minutes", per_account="100/minute")
+        login(client, "nj_manager")
+        for _ in range(5):
+            client.post("/api/auth/login", json={"username": "nj_admin", "password": "x"})
+        # The spray came from the same address (the test client); the signed-in session is unaffected.
+        assert client.get("/api/auth/me").status_code == 200
 
 
 class TestCsrf:

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
@@ -22,10 +23,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bankcrm import __version__
 from bankcrm.api.deps import DbSession, Public
 from bankcrm.auth.router import router as auth_router
+from bankcrm.auth.throttle import LoginThrottle
 from bankcrm.clock import Clock
 from bankcrm.config import Settings, get_settings
 from bankcrm.customers.router import router as customers_router
-from bankcrm.db import make_engine, make_sessionmaker
+from bankcrm.db import WORKER_THREADS, make_engine, make_sessionmaker
 from bankcrm.errors import DomainError
 from bankcrm.etl.router import router as etl_router
 from bankcrm.jobs import Jobs
@@ -151,6 +153,9 @@ def create_app(
         # Loads handed over by `bankcrm etl load` while this server holds the warehouse.
         from bankcrm.etl.service import serve_queue
 
+        # As many request threads as the pool has connections for (db.WORKER_THREADS): no thread waits
+        # for a connection while holding one of the others' turns.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         stop = threading.Event()
         poller = threading.Thread(
             target=serve_queue,
@@ -183,10 +188,16 @@ def create_app(
     from bankcrm.refs import Refs
 
     app.state.refs = Refs(settings)
+    app.state.login_throttle = LoginThrottle(
+        per_address=settings.login_throttle_per_address, per_account=settings.login_throttle_per_account
+    )
 
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        return _error(exc.status_code, exc.code, exc.message, exc.details)
+        response = _error(exc.status_code, exc.code, exc.message, exc.details)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

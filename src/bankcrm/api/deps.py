@@ -80,6 +80,19 @@ def check_write_origin(request: Request) -> None:
         raise BadRequest("请求体须为 JSON / request body must be JSON", code="unsupported_media_type")
 
 
+def _authenticate(db: Session, token: str | None, *, ip: str | None, now: datetime) -> sessions.Resolved:
+    """The session behind the cookie, its last-seen time recorded (a short write of its own, committed
+    before the route runs, so the request holds no lock for its reads)."""
+    try:
+        resolved = sessions.resolve(db, token, ip=ip, now=now)
+    except NotAuthenticated:
+        db.commit()  # an expired session stays revoked
+        raise
+    if resolved.touch:
+        sessions.touch(db, resolved.session_id, now=now)
+    return resolved
+
+
 class Requires:
     """Access rule: the caller must be signed in and hold every one of ``codes``
     (``self`` = any signed-in user)."""
@@ -100,11 +113,7 @@ class Requires:
         set_unmask(False)
         check_write_origin(request)
         token = request.cookies.get(SESSION_COOKIE)
-        try:
-            resolved = await run_in_threadpool(sessions.resolve, db, token, ip=client_ip(request), now=now(request))
-        except NotAuthenticated:
-            await run_in_threadpool(db.commit)  # an expired session stays revoked
-            raise
+        resolved = await run_in_threadpool(_authenticate, db, token, ip=client_ip(request), now=now(request))
         if request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER, "")
             if not hmac.compare_digest(sent.encode(), resolved.csrf_token.encode()):

@@ -22,6 +22,7 @@ from bankcrm.auth.models import AuditHead, AuditRecord
 from bankcrm.auth.principal import Actor, Principal
 from bankcrm.auth.scope import audit_clause
 from bankcrm.config import get_settings
+from bankcrm.db import write_lock
 
 GENESIS = "0" * 64
 
@@ -54,6 +55,7 @@ _HEAD = select(AuditHead).with_for_update()
 
 
 def _head(db: Session) -> AuditHead:
+    write_lock(db)  # SQLite: the head must be read under the write lock, or two appends fork the chain
     head = db.scalars(_HEAD).one_or_none()
     if head is None:
         head = AuditHead(singleton=1, last_id=0, last_hash=GENESIS)

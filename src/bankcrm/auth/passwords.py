@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import string
+import threading
 from functools import lru_cache
 from importlib.resources import files
 
@@ -27,13 +29,23 @@ def hasher() -> PasswordHasher:
     )
 
 
+@lru_cache
+def _slots() -> threading.BoundedSemaphore:
+    """At most this many hashes at once (``settings.hashing_concurrency``; 0: half the cores): a burst
+    of sign-ins queues here instead of taking every core from the requests of signed-in users."""
+    n = get_settings().hashing_concurrency or max(1, (os.cpu_count() or 2) // 2)
+    return threading.BoundedSemaphore(n)
+
+
 def hash_password(password: str) -> str:
-    return hasher().hash(password)
+    with _slots():
+        return hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return hasher().verify(password_hash, password)
+        with _slots():
+            return hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

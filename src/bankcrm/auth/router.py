@@ -43,6 +43,7 @@ from bankcrm.auth.schemas import (
     UserUpdateIn,
     UserWithPasswordOut,
 )
+from bankcrm.auth.throttle import LoginThrottle
 from bankcrm.config import get_settings
 from bankcrm.errors import DomainError
 from bankcrm.exports import XLSX_RESPONSE, check_size, xlsx_response
@@ -70,12 +71,14 @@ def _me(db: DbSession, user: User, csrf: str) -> MeOut:
 
 @router.post("/auth/login", operation_id="auth-login", dependencies=[Public])
 async def login(body: LoginIn, request: Request, response: Response, db: DbSession, now: Now) -> LoginOut:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    ip = client_ip(request)
+    throttle.check(address=ip, account_key=sessions.name_key(body.username))  # 429 before any work
     try:
-        result = await run_in_threadpool(
-            sessions.login, db, body.username, body.password, ip=client_ip(request), now=now
-        )
+        result = await run_in_threadpool(sessions.login, db, body.username, body.password, ip=ip, now=now)
     except DomainError:
         # Failures are recorded (count, lockout, audit) even though the request fails.
+        throttle.failed(address=ip)
         await run_in_threadpool(db.commit)
         raise
     response.set_cookie(

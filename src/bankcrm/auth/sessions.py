@@ -31,8 +31,9 @@ from bankcrm.orgs.models import Org
 from bankcrm.system.params import get_int, get_params
 
 INVALID_CREDENTIALS = "用户名或密码错误 / wrong user name or password"
-# Sessions touched within this many seconds are not written again (saves a write per request).
-TOUCH_EVERY = timedelta(seconds=60)
+# A session's last-seen time is recorded when it moved by this much: the idle timeout is exact to the
+# second, and a page that fires several requests at once writes once.
+TOUCH_EVERY = timedelta(seconds=1)
 
 
 def normalize_username(username: str) -> str:
@@ -97,7 +98,9 @@ def _locked(until: datetime) -> Locked:
 
 
 def login(db: Session, username: str, password: str, *, ip: str | None, now: datetime) -> LoginResult:
-    """Check credentials. Failures are flushed; the caller commits them before raising onwards."""
+    """Check credentials. The attempt is committed before the password is checked (so the password hash
+    is computed outside any transaction); the outcome is flushed and the caller commits it, failures
+    included, before raising onwards."""
     name = normalize_username(username)
     key = name_key(name)
     user = db.scalars(select(User).where(User.username == name)).one_or_none()
@@ -105,6 +108,8 @@ def login(db: Session, username: str, password: str, *, ip: str | None, now: dat
     actor = Actor(user.id, user.username, ip) if user else Actor(None, "(unknown)", ip)
     count, locked_until = _count_attempt(db, key, now)
     max_failures = get_int(db, "login.max_failures")
+    # The attempt is counted and committed before the slow check: no lock is held while hashing.
+    db.commit()
     if locked_until is not None and locked_until > now:
         burn_verify(password)
         audit.append(db, actor, "login.locked", at=now)
@@ -190,12 +195,15 @@ class Resolved:
     session_id: int
     csrf_token: str
     must_change_password: bool
+    touch: bool
+    """The last-seen time is due to be recorded (``touch``), in a short transaction of its own."""
 
 
 def resolve(db: Session, token: str | None, *, ip: str | None, now: datetime) -> Resolved:
     """The session behind a cookie, or NotAuthenticated when missing, revoked or timed out.
     Every request passes here: three reads (session with its user and org, the user's grants, the
-    two timeout parameters) and a write at most once a minute."""
+    two timeout parameters). Nothing is written here on the way through (``touch`` records the
+    last-seen time afterwards, and commits at once), so a read-only request takes no write lock."""
     if not token or len(token) > 200:
         raise NotAuthenticated("请先登录 / please sign in")
     row = db.execute(SESSION_ROW, {"h": token_hash(token)}).one_or_none()
@@ -211,8 +219,6 @@ def resolve(db: Session, token: str | None, *, ip: str | None, now: datetime) ->
     if status != UserStatus.active:
         db.execute(update(AuthSession).where(AuthSession.id == sid).values(revoked_at=now))
         raise NotAuthenticated("请先登录 / please sign in")
-    if now - last_seen_at >= TOUCH_EVERY:
-        db.execute(update(AuthSession).where(AuthSession.id == sid).values(last_seen_at=now))
     grants = db.execute(GRANTS, {"u": user_id}).all()
     scopes = grant_scopes(grants)
     principal = Principal(
@@ -225,7 +231,16 @@ def resolve(db: Session, token: str | None, *, ip: str | None, now: datetime) ->
         scopes=scopes,
         ip=ip,
     )
-    return Resolved(principal, sid, csrf, must_change)
+    return Resolved(principal, sid, csrf, must_change, touch=now - last_seen_at >= TOUCH_EVERY)
+
+
+def touch(db: Session, session_id: int, *, now: datetime) -> None:
+    """Record that the session was used now, and commit at once: the write lock (SQLite) or the row
+    lock (PostgreSQL) is held for this one statement, not for the rest of the request."""
+    db.execute(
+        update(AuthSession).where(AuthSession.id == session_id, AuthSession.last_seen_at < now).values(last_seen_at=now)
+    )
+    db.commit()
 
 
 def revoke_user_sessions(db: Session, user_id: int, *, now: datetime, keep: int | None = None) -> int:

@@ -15,6 +15,7 @@ from bankcrm.auth.models import Role, User
 from bankcrm.auth.principal import Principal
 from bankcrm.auth.scope import get_org_in_scope, readable_orgs
 from bankcrm.customers.models import Customer
+from bankcrm.db import write_lock
 from bankcrm.errors import BadRequest, Conflict
 from bankcrm.orgs.models import Org, OrgHistory, OrgLevel, OrgStatus
 from bankcrm.orgs.schemas import OrgCreateIn, OrgNode, OrgOut
@@ -61,6 +62,7 @@ def _lock_tree(db: Session) -> None:
     """Serialise changes to the tree's shape (create, move, merge, close) by locking the head office
     row, then drop what this session read before, so checks run on current paths: two concurrent
     moves can otherwise each pass the cycle check and together make a cycle."""
+    write_lock(db)
     db.execute(select(Org.id).where(Org.parent_id.is_(None)).with_for_update())
     db.expire_all()
 
