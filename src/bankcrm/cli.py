@@ -209,13 +209,13 @@ def audit_verify() -> None:
     from bankcrm.db import make_sessionmaker
 
     with make_sessionmaker(_engine())() as db:
-        r = audit.verify(db)
+        r = audit.verify(db, anchor=audit.anchor_path())
     if r.ok:
-        console.print(f"[green]audit chain intact[/green]: {r.checked} records checked")
+        anchored = f", against {r.anchored} checkpoints outside the database" if r.anchored else ""
+        console.print(f"[green]audit chain intact[/green]: {r.checked} records checked{anchored}")
         return
-    console.print(
-        f"[red]audit chain broken[/red] at record {r.first_bad_id}: {r.reason} ({r.checked} records verified before it)"
-    )
+    where = f" at record {r.first_bad_id}" if r.first_bad_id else ""
+    console.print(f"[red]audit chain broken[/red]{where}: {r.reason} ({r.checked} records verified)")
     raise typer.Exit(1)
 
 

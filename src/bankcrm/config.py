@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     """When set, audit records are chained with HMAC-SHA256 under this key (kept outside the
     database), so someone with database rights alone cannot recompute a rewritten chain."""
 
+    audit_anchor: str = ""
+    """Where signed checkpoints of the audit trail's head are appended after every commit that audited
+    something (one JSON line each; also logged as ``audit.checkpoint``). Keep it where database rights
+    alone cannot reach (another volume, a log shipper, an append-only file): ``bankcrm audit verify``
+    then detects records removed from the end of the trail. Empty means ``<var_dir>/audit-anchor.log``;
+    ``off`` turns it off (truncation of the newest records then goes unnoticed)."""
+
     secret_key: SecretStr | None = None
     """Key of the short-lived opaque references the server hands to browsers (e.g. an account picked
     from a query result, whose number the user may not see). Empty means a key generated once into
@@ -63,6 +70,11 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
+
+    def resolved_audit_anchor(self) -> Path | None:
+        if self.audit_anchor.strip().lower() == "off":
+            return None
+        return Path(self.audit_anchor) if self.audit_anchor.strip() else self.var_dir / "audit-anchor.log"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
@@ -71,6 +73,50 @@ def test_removed_tail_is_detected(db: Session, clock: FrozenClock) -> None:
     assert not audit.verify(db).ok
 
 
+def _truncate(db: Session, keep: AuditRecord) -> None:
+    """What a DBA could do: drop the records after ``keep`` and rewind the head to it."""
+    _disable_guard(db)
+    db.execute(text("DELETE FROM audit_record WHERE id > :id"), {"id": keep.id})
+    db.execute(text("UPDATE audit_head SET last_id = :id, last_hash = :h"), {"id": keep.id, "h": keep.hash})
+
+
+@pytest.fixture
+def anchored(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from bankcrm.config import get_settings
+
+    path = tmp_path / "elsewhere" / "audit-anchor.log"
+    monkeypatch.setenv("BANKCRM_AUDIT_ANCHOR", str(path))
+    get_settings.cache_clear()
+    yield path
+    get_settings.cache_clear()
+
+
+def test_truncation_is_detected_by_the_checkpoints_outside(db: Session, clock: FrozenClock, anchored) -> None:  # type: ignore[no-untyped-def]
+    recs = _records(db, clock)
+    db.commit()  # each commit that audited something appends a signed checkpoint outside the database
+    assert anchored.is_file()
+    _truncate(db, recs[2])
+    assert audit.verify(db).ok  # the chain alone cannot tell: that was the finding
+    r = audit.verify(db, anchor=anchored)
+    assert not r.ok and r.first_bad_id == recs[3].id and "removed" in (r.reason or "")
+
+
+def test_a_forged_checkpoint_is_refused(db: Session, clock: FrozenClock, anchored) -> None:  # type: ignore[no-untyped-def]
+    recs = _records(db, clock, 2)
+    db.commit()
+    assert audit.verify(db, anchor=anchored).ok and audit.verify(db, anchor=anchored).anchored >= 1
+    with anchored.open("a") as f:
+        f.write(json.dumps({"id": 1, "hash": recs[0].hash, "at": "x", "sig": "0" * 64}) + "\n")
+    r = audit.verify(db, anchor=anchored)
+    assert not r.ok and "signed" in (r.reason or "")
+
+
+def test_a_rolled_back_change_leaves_no_checkpoint(db: Session, clock: FrozenClock, anchored) -> None:  # type: ignore[no-untyped-def]
+    _records(db, clock, 1)
+    db.rollback()
+    assert not anchored.exists()
+
+
 def test_api_search_and_verify(client: TestClient, bank: Bank, db: Session) -> None:
     login(client, "admin")
     client.post("/api/auth/login", json={"username": "nj_admin", "password": "wrong"})
@@ -112,5 +158,35 @@ def test_cli_verify(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-d
         con.close()
         bad = runner.invoke(cli, ["audit", "verify"])
         assert bad.exit_code == 1 and "broken" in bad.output
+    finally:
+        get_settings.cache_clear()
+
+
+def test_cli_verify_detects_a_cut_trail(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The penetration test's attack end to end: drop the delete trigger, delete the newest record, rewind
+    the head. The chain is self-consistent again; the checkpoints under var/ tell."""
+    import sqlite3
+
+    from bankcrm.cli import app as cli
+    from bankcrm.config import get_settings
+
+    monkeypatch.setenv("BANKCRM_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("BANKCRM_AUDIT_ANCHOR", "")  # the default: <var_dir>/audit-anchor.log
+    monkeypatch.delenv("BANKCRM_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        assert runner.invoke(cli, ["demo", "--no-serve", "--quick"]).exit_code == 0
+        ok = runner.invoke(cli, ["audit", "verify"])
+        assert ok.exit_code == 0 and "checkpoints" in ok.output, ok.output
+        con = sqlite3.connect(tmp_path / "bankcrm.sqlite3")
+        last, prev = con.execute("SELECT id, prev_hash FROM audit_record ORDER BY id DESC LIMIT 1").fetchone()
+        con.execute("DROP TRIGGER audit_record_no_delete")
+        con.execute("DELETE FROM audit_record WHERE id = ?", (last,))
+        con.execute("UPDATE audit_head SET last_id = ?, last_hash = ?", (last - 1, prev))
+        con.commit()
+        con.close()
+        bad = runner.invoke(cli, ["audit", "verify"])
+        assert bad.exit_code == 1 and "removed" in bad.output, bad.output
     finally:
         get_settings.cache_clear()

@@ -2,7 +2,13 @@
 
 ``append`` writes in the caller's transaction, so an audited change and its record commit or
 roll back together. The chain head row is locked while appending, which serialises writers
-on PostgreSQL; SQLite serialises writers by itself.
+on PostgreSQL; on SQLite the head is read under the write lock (``db.write_lock``).
+
+The chain alone cannot tell that its newest records were removed by someone who can also rewrite
+the head row. So after every commit that audited something, a signed checkpoint of the head (id,
+hash) is appended to a file kept outside the database (``settings.audit_anchor``) and logged;
+``verify`` checks every checkpoint against the trail: a checkpointed record that is gone or differs
+means the trail was cut or rewritten.
 """
 
 from __future__ import annotations
@@ -10,12 +16,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
+import os
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from bankcrm.auth.models import AuditHead, AuditRecord
@@ -25,9 +34,18 @@ from bankcrm.config import get_settings
 from bankcrm.db import write_lock
 
 GENESIS = "0" * 64
+log = logging.getLogger("bankcrm.audit")
+_PENDING = "bankcrm_audit_checkpoint"  # session.info: the head this transaction will commit
 
 
 SYSTEM_ACTOR = Actor(None, "system")
+
+
+def _sign(canonical: str) -> str:
+    key = get_settings().audit_key
+    if key is not None:
+        return hmac.new(key.get_secret_value().encode("utf-8"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def record_hash(prev_hash: str, rec: Any) -> str:
@@ -45,10 +63,50 @@ def record_hash(prev_hash: str, rec: Any) -> str:
         "prev": prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    key = get_settings().audit_key
-    if key is not None:
-        return hmac.new(key.get_secret_value().encode("utf-8"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return _sign(canonical)
+
+
+# -- checkpoints outside the database --------------------------------------------------------------
+
+
+def anchor_path() -> Path | None:
+    return get_settings().resolved_audit_anchor()
+
+
+def _checkpoint_body(last_id: int, last_hash: str) -> str:
+    return json.dumps({"id": last_id, "hash": last_hash}, sort_keys=True, separators=(",", ":"))
+
+
+def write_checkpoint(path: Path, last_id: int, last_hash: str, *, at: datetime) -> None:
+    """Append one signed line (HMAC under ``audit_key`` when set); one ``write`` of an O_APPEND file, so
+    concurrent writers never interleave a line."""
+    body = _checkpoint_body(last_id, last_hash)
+    line = json.dumps({"id": last_id, "hash": last_hash, "at": at.isoformat(), "sig": _sign(body)}) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode("ascii"))
+    finally:
+        os.close(fd)
+    log.info("audit.checkpoint", extra={"audit_id": last_id, "audit_hash": last_hash})
+
+
+@event.listens_for(Session, "after_commit")
+def _checkpoint_after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    path = anchor_path()
+    if pending is None or path is None:
+        return
+    try:
+        write_checkpoint(path, pending[0], pending[1], at=pending[2])
+    except OSError:
+        # The change is committed: refusing it now is impossible; the operators must hear of it.
+        log.exception("audit checkpoint could not be written", extra={"audit_id": pending[0]})
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_checkpoint(session: Session, _previous: Any) -> None:
+    session.info.pop(_PENDING, None)
 
 
 _HEAD = select(AuditHead).with_for_update()
@@ -93,6 +151,7 @@ def append(
     head.last_id = rec.id
     head.last_hash = rec.hash
     db.flush()
+    db.info[_PENDING] = (rec.id, rec.hash, at)
     return rec
 
 
@@ -102,10 +161,13 @@ class VerifyResult:
     checked: int
     first_bad_id: int | None
     reason: str | None
+    anchored: int = 0
+    """Checkpoints outside the database that the trail was checked against."""
 
 
-def verify(db: Session, batch: int = 5000) -> VerifyResult:
-    """Recompute the chain from the first record; report the first record that does not fit."""
+def verify(db: Session, batch: int = 5000, *, anchor: Path | None = None) -> VerifyResult:
+    """Recompute the chain from the first record; report the first record that does not fit. With
+    ``anchor`` (``anchor_path()``), also check the trail against the checkpoints kept outside."""
     prev = GENESIS
     expected_id = 1
     checked = 0
@@ -129,7 +191,45 @@ def verify(db: Session, batch: int = 5000) -> VerifyResult:
     head = db.scalars(select(AuditHead)).one_or_none()
     if head is not None and (head.last_id != checked or head.last_hash != prev):
         return VerifyResult(False, checked, checked + 1, "records after the last one were removed")
+    if anchor is not None:
+        return _verify_anchor(db, anchor, checked)
     return VerifyResult(True, checked, None, None)
+
+
+def _verify_anchor(db: Session, path: Path, checked: int) -> VerifyResult:
+    """Every checkpoint in the anchor file names a record the trail must still hold, with that hash."""
+    if not path.is_file():
+        if checked:
+            return VerifyResult(False, checked, None, f"anchor file {path} is missing: truncation cannot be ruled out")
+        return VerifyResult(True, checked, None, None)
+    points: dict[int, str] = {}
+    with path.open(encoding="ascii", errors="replace") as f:
+        for n, line in enumerate(f, start=1):
+            try:
+                cp = json.loads(line)
+                last_id, last_hash, sig = int(cp["id"]), str(cp["hash"]), str(cp["sig"])
+            except (ValueError, KeyError, TypeError):
+                return VerifyResult(False, checked, None, f"anchor line {n} is damaged")
+            if not hmac.compare_digest(sig, _sign(_checkpoint_body(last_id, last_hash))):
+                return VerifyResult(False, checked, None, f"anchor line {n} is not signed with this installation's key")
+            points[last_id] = last_hash
+    newest = max(points, default=0)
+    if newest > checked:
+        return VerifyResult(
+            False,
+            checked,
+            checked + 1,
+            f"records {checked + 1}..{newest} were removed (the anchor saw record {newest})",
+        )
+    ids = sorted(points)
+    table = AuditRecord.__table__
+    for i in range(0, len(ids), 1000):
+        chunk = ids[i : i + 1000]
+        held = {r.id: r.hash for r in db.execute(select(table.c.id, table.c.hash).where(table.c.id.in_(chunk)))}
+        for rid in chunk:
+            if held.get(rid) != points[rid]:
+                return VerifyResult(False, checked, rid, "record differs from its checkpoint outside the database")
+    return VerifyResult(True, checked, None, None, anchored=len(points))
 
 
 class AuditFilter(BaseModel):

@@ -285,5 +285,5 @@ def export_audit(
 
 @router.get("/audit/verify", operation_id="audit-verify", tags=["audit"])
 def verify_audit(db: DbSession, p: Annotated[Principal, requires("audit.verify")]) -> AuditVerifyOut:
-    r = audit.verify(db)
-    return AuditVerifyOut(ok=r.ok, checked=r.checked, first_bad_id=r.first_bad_id, reason=r.reason)
+    r = audit.verify(db, anchor=audit.anchor_path())
+    return AuditVerifyOut(ok=r.ok, checked=r.checked, first_bad_id=r.first_bad_id, reason=r.reason, anchored=r.anchored)

@@ -132,6 +132,8 @@ class AuditVerifyOut(Out):
     checked: int
     first_bad_id: int | None
     reason: str | None
+    anchored: int
+    """Checkpoints kept outside the database that the trail was checked against."""
 
 
 class UserExportIn(ExportIn):
