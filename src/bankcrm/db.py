@@ -43,7 +43,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
-    # WAL with NORMAL: never corrupt, a power cut may lose the last commits (decision 0011).
+    # WAL with NORMAL: never corrupt, a power cut may lose the last commits (decision 0023).
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
