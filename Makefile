@@ -72,6 +72,7 @@ test-postgres: setup chromium
 test: setup lint test-web test-python test-postgres
 
 bench: setup
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
 
 clean:
