@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bankcrm import __version__
 from bankcrm.api.deps import DbSession, Public
+from bankcrm.api.i18n import lang_of, lang_of_headers, localize, pick
 from bankcrm.auth.router import router as auth_router
 from bankcrm.auth.throttle import LoginThrottle
 from bankcrm.clock import Clock
@@ -124,7 +125,8 @@ class Envelope:
             # A length of more than 7 digits is over the limit whatever it says (and int() of thousands
             # of digits is refused by Python itself).
             if name == b"content-length" and (not value.isdigit() or len(value) > 7 or int(value) > MAX_BODY_BYTES):
-                await _error(413, "too_large", "请求体过大 / request body too large")(scope, receive, send_with_headers)
+                message = pick("请求体过大 / request body too large", lang_of_headers(scope["headers"]))
+                await _error(413, "too_large", message)(scope, receive, send_with_headers)
                 return
         try:
             await self.app(scope, receive, send_with_headers)
@@ -134,9 +136,8 @@ class Envelope:
             if responded:
                 raise
             log.exception("unhandled error", extra={"path": scope["path"], "method": scope["method"]})
-            await _error(500, "internal_error", "系统内部错误，请稍后再试 / internal error")(
-                scope, receive, send_with_headers
-            )
+            message = pick("系统内部错误，请稍后再试 / internal error", lang_of_headers(scope["headers"]))
+            await _error(500, "internal_error", message)(scope, receive, send_with_headers)
 
 
 def create_app(
@@ -193,25 +194,27 @@ def create_app(
     )
 
     @app.exception_handler(DomainError)
-    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        response = _error(exc.status_code, exc.code, exc.message, exc.details)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        lang = lang_of(request.headers.get("accept-language"))
+        response = _error(exc.status_code, exc.code, pick(exc.message, lang), localize(exc.details, lang))
         if exc.headers:
             response.headers.update(exc.headers)
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(422, "validation_error", "请求参数不正确 / invalid request", _validation_details(exc))
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lang = lang_of(request.headers.get("accept-language"))
+        return _error(422, "validation_error", pick("请求参数不正确 / invalid request", lang), _validation_details(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "http_error")
         message = {
             404: "资源不存在 / not found",
             405: "不支持的方法 / method not allowed",
             413: "请求体过大 / request body too large",
         }.get(exc.status_code, str(exc.detail))
-        return _error(exc.status_code, code, message)
+        return _error(exc.status_code, code, pick(message, lang_of(request.headers.get("accept-language"))))
 
     app.add_middleware(BodyLimit)
     app.add_middleware(Envelope, timing=settings.server_timing)  # added last: the outermost

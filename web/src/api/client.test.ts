@@ -5,6 +5,7 @@ import { setNavigator } from '../lib/navigation';
 import { setMessageInstance } from '../lib/notify';
 import type { MessageInstance } from 'antd/es/message/interface';
 import { stubFetch } from '../test/render';
+import { changeLanguage } from '../i18n';
 
 describe('api client', () => {
   const navigate = vi.fn<(to: string) => void>();
@@ -34,6 +35,17 @@ describe('api client', () => {
     await unwrap(api.GET('/api/orgs/tree'));
     expect(stub.seen[0]?.headers.get('X-CSRF-Token')).toBe('tok-123');
     expect(stub.seen[1]?.headers.get('X-CSRF-Token')).toBeNull();
+  });
+
+  it('asks for answers in the language the user picked', async () => {
+    const stub = stubFetch({ 'GET /api/orgs/tree': { status: 200, body: [] } });
+    vi.stubGlobal('fetch', stub.fn);
+    await changeLanguage('en-US');
+    await unwrap(api.GET('/api/orgs/tree'));
+    await changeLanguage('zh-CN');
+    await unwrap(api.GET('/api/orgs/tree'));
+    expect(stub.seen[0]?.headers.get('Accept-Language')).toBe('en-US');
+    expect(stub.seen[1]?.headers.get('Accept-Language')).toBe('zh-CN');
   });
 
   it('throws ApiError with the server body and toasts its message', async () => {

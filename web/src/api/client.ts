@@ -7,6 +7,7 @@ import type { paths } from './schema';
 import { ApiError, toErrorBody } from './errors';
 import { notifyError } from '../lib/notify';
 import { goTo } from '../lib/navigation';
+import i18n from '../i18n';
 
 let csrfToken: string | null = null;
 
@@ -55,6 +56,8 @@ export const csrfMiddleware: Middleware = {
     if (!SAFE_METHODS.has(request.method.toUpperCase()) && csrfToken) {
       request.headers.set('X-CSRF-Token', csrfToken);
     }
+    // The server answers its messages in the language the user picked (not the browser's default).
+    request.headers.set('Accept-Language', i18n.language || 'zh-CN');
     return request;
   },
 };
