@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, union_all
+from sqlalchemy import Select, func, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bankcrm.auth.principal import Principal
@@ -68,8 +68,12 @@ def search(
             stmt = stmt.where(Customer.id.in_(union_all(*arms)))
         else:
             # A name: its start, an index range (a contains-match would read every customer of the bank).
+            # As a set of ids, like the numbers: with the condition inline, SQLite walked the sort
+            # order's index (customer number) and tested every customer against the name (400 ms at
+            # 300,000 customers); the id set is read from the name index and then sorted.
             name = prefix_range(Customer.name, q, db.get_bind().dialect.name)
-            stmt = stmt.where(or_(name, Customer.customer_no == q))
+            arms = [select(Customer.id).where(name), select(Customer.id).where(Customer.customer_no == q)]
+            stmt = stmt.where(Customer.id.in_(union_all(*arms)))
     if type is not None:
         stmt = stmt.where(Customer.type == type)
     if org_id is not None:
