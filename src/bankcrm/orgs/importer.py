@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -393,29 +394,37 @@ def plan(db: Session, file_name: str, data: bytes) -> ImportResult:
             d["parent_code"] = [before_parent, row.parent_code or None]
         return d
 
+    children: dict[str, list[_Row]] = {}
+    for row in ok.values():
+        if row.parent_code:
+            children.setdefault(row.parent_code, []).append(row)
+
+    def parent_problem(row: _Row) -> str | None:
+        p = row.parent_code
+        if not p:
+            return None
+        if p in tree and tree[p].status != OrgStatus.active and diff(row) != {}:
+            return _msg(f"上级机构 {p} 已撤销", f"parent {p} is closed")
+        if p in ok or (p in tree and p not in first_line):
+            return None
+        if p in first_line:
+            return _msg(
+                f"上级机构 {p}（第 {first_line[p]} 行）被拒绝", f"parent {p} (line {first_line[p]}) is rejected"
+            )
+        return _msg(f"上级机构 {p} 不在文件中也不在机构树中", f"unknown parent {p}: not in the file or the tree")
+
     def propagate() -> None:
-        """Reject lines whose parent is neither an accepted line nor a usable org of the tree."""
-        changed = True
-        while changed:
-            changed = False
-            for row in list(ok.values()):
-                p = row.parent_code
-                if not p:
-                    continue
-                if p in tree and tree[p].status != OrgStatus.active and diff(row) != {}:
-                    reason = _msg(f"上级机构 {p} 已撤销", f"parent {p} is closed")
-                elif p in ok or (p in tree and p not in first_line):
-                    continue
-                elif p in first_line:
-                    reason = _msg(
-                        f"上级机构 {p}（第 {first_line[p]} 行）被拒绝", f"parent {p} (line {first_line[p]}) is rejected"
-                    )
-                else:
-                    reason = _msg(
-                        f"上级机构 {p} 不在文件中也不在机构树中", f"unknown parent {p}: not in the file or the tree"
-                    )
+        """Reject lines whose parent is neither an accepted line nor a usable org of the tree, and
+        then their children in the file, and so on down (a work list: one visit per line)."""
+        work = list(ok.values())
+        while work:
+            row = work.pop()
+            if ok.get(row.code) is not row:
+                continue
+            reason = parent_problem(row)
+            if reason is not None:
                 reject(row, reason)
-                changed = True
+                work.extend(children.get(row.code, ()))
 
     # 3. A closed org is not changed by an import.
     for row in list(ok.values()):
@@ -428,11 +437,13 @@ def plan(db: Session, file_name: str, data: bytes) -> ImportResult:
     done: set[str] = set()
     for start in list(ok):
         chain: list[str] = []
+        on_chain: set[str] = set()
         code: str | None = start
-        while code is not None and code not in done and code not in chain:
+        while code is not None and code not in done and code not in on_chain:
             chain.append(code)
+            on_chain.add(code)
             code = final_parent(code)
-        if code is not None and code in chain:
+        if code is not None and code in on_chain:
             loop = chain[chain.index(code) :]
             text = " → ".join([*loop, code])
             for c in loop:
@@ -518,16 +529,23 @@ def _lock_tree(db: Session) -> None:
     db.expire_all()
 
 
-def _depth_order(changes: Iterable[Change], final_parent: dict[str, str | None]) -> list[Change]:
-    def depth(code: str) -> int:
-        d = 0
-        p = final_parent.get(code)
-        while p is not None:
-            d += 1
-            p = final_parent.get(p)
-        return d
+def _depth_order(changes: Iterable[Change], final_parent: dict[str, str | None]) -> list[tuple[int, Change]]:
+    """(depth in the tree the import makes, change), shallowest first."""
+    depths: dict[str, int] = {}
 
-    return sorted(changes, key=lambda c: (depth(c.code), c.line))
+    def depth(code: str) -> int:
+        chain = []
+        p: str | None = code
+        while p is not None and p not in depths:
+            chain.append(p)
+            p = final_parent.get(p)
+        d = depths[p] if p is not None else -1
+        for c in reversed(chain):
+            d += 1
+            depths[c] = d
+        return depths[code]
+
+    return sorted(((depth(c.code), c) for c in changes), key=lambda dc: (dc[0], dc[1].line))
 
 
 def rebuild_paths(db: Session) -> int:
@@ -563,20 +581,27 @@ def import_orgs(db: Session, file_name: str, data: bytes, *, actor: Actor, apply
         final_parent[o.code] = by_id[o.parent_id].code if o.parent_id is not None else None
     for c in result.creates + result.updates:
         final_parent[c.code] = c.parent_code
-    for c in _depth_order(result.creates, final_parent):
-        parent = tree[c.parent_code] if c.parent_code else None
-        org = Org(
-            code=c.code,
-            name=c.name,
-            level=c.level,
-            parent_id=parent.id if parent else None,
-            path=parent.path if parent else "/",
-            created_at=now,
-        )
-        db.add(org)
+    # Parents before children, one flush per depth (ids are needed for the children's parent links);
+    # paths are set by rebuild_paths below.
+    created: list[tuple[Change, Org]] = []
+    for _, group in groupby(_depth_order(result.creates, final_parent), key=lambda dc: dc[0]):
+        batch = []
+        for _, c in group:
+            parent = tree[c.parent_code] if c.parent_code else None
+            org = Org(
+                code=c.code,
+                name=c.name,
+                level=c.level,
+                parent_id=parent.id if parent else None,
+                path="",
+                created_at=now,
+            )
+            tree[c.code] = org
+            batch.append((c, org))
+        db.add_all([org for _, org in batch])
         db.flush()
-        org.path = f"{org.path}{org.id}/"
-        tree[c.code] = org
+        created += batch
+    for c, org in created:
         detail: dict[str, object] = {
             "code": c.code,
             "name": c.name,
