@@ -299,21 +299,26 @@ def orgs_import(
     """Import the org tree from a file: code, name, parent code, level, type (机构代码, 机构名称, 上级机构代码,
     机构级别, 机构类型). Prints what would be created, updated and rejected; --apply writes it, all or
     nothing. Exit 1 when a line is rejected."""
+    from rich.markup import escape
+
     from bankcrm.auth.audit import SYSTEM_ACTOR
     from bankcrm.clock import Clock
     from bankcrm.db import make_sessionmaker, session_scope
     from bankcrm.errors import DomainError
     from bankcrm.orgs.importer import import_orgs
 
+    def cells(*values: object) -> list[str]:  # file contents are text, never rich markup
+        return [escape(str(v)) for v in values]
+
     try:
         with session_scope(make_sessionmaker(_engine())) as db:
             r = import_orgs(db, file.name, file.read_bytes(), actor=SYSTEM_ACTOR, apply=apply, now=Clock().now())
     except DomainError as e:
-        console.print(f"[red]{e.message}[/red]")
+        console.print(f"[red]{escape(e.message)}[/red]")
         raise typer.Exit(1) from e
     kind = "Excel" if r.file_format == "xlsx" else f"CSV, {r.encoding}"
     console.print(
-        f"{file.name} ({kind}): {r.rows} lines; create {len(r.creates)}, update {len(r.updates)}, "
+        f"{escape(file.name)} ({kind}): {r.rows} lines; create {len(r.creates)}, update {len(r.updates)}, "
         f"unchanged {r.unchanged}, rejected {len(r.rejects)}"
     )
     if r.creates or r.updates:
@@ -321,20 +326,20 @@ def orgs_import(
         for col in ("line", "action", "code", "name", "level", "parent", "changes"):
             t.add_column(col)
         for c in r.creates:
-            t.add_row(str(c.line), "create", c.code, c.name, c.level.value, c.parent_code or "", "")
+            t.add_row(*cells(c.line, "create", c.code, c.name, c.level.value, c.parent_code or "", ""))
         for c in r.updates:
             changes = "; ".join(f"{k}: {a} → {b}" for k, (a, b) in c.changes.items())
-            t.add_row(str(c.line), "update", c.code, c.name, c.level.value, c.parent_code or "", changes)
+            t.add_row(*cells(c.line, "update", c.code, c.name, c.level.value, c.parent_code or "", changes))
         console.print(t)
     if r.rejects:
         t = Table(title="拒绝 / rejected", title_style="red")
         for col in ("line", "code", "reason"):
             t.add_column(col)
         for rej in r.rejects:
-            t.add_row(str(rej.line), rej.code, rej.reason)
+            t.add_row(*cells(rej.line, rej.code, rej.reason))
         console.print(t)
     if r.absent:
-        codes = ", ".join(a.code for a in r.absent[:20]) + (" ..." if len(r.absent) > 20 else "")
+        codes = escape(", ".join(a.code for a in r.absent[:20])) + (" ..." if len(r.absent) > 20 else "")
         console.print(
             f"在机构树中但不在文件中（保持不变）/ in the tree, not in the file (kept): {len(r.absent)}: {codes}"
         )
@@ -353,6 +358,7 @@ def orgs_import(
 @orgs_app.command("list")
 def orgs_list() -> None:
     """Print the org tree (code, name, level; closed orgs marked)."""
+    from rich.markup import escape
     from rich.tree import Tree
 
     from bankcrm.db import make_sessionmaker
@@ -366,7 +372,7 @@ def orgs_list() -> None:
     nodes: dict[int, Tree] = {}
     roots: list[Tree] = []
     for o in orgs:
-        label = f"{o.code} {o.name} [dim]{o.level.value}[/dim]" + (
+        label = f"{escape(o.code)} {escape(o.name)} [dim]{o.level.value}[/dim]" + (
             " [red](closed)[/red]" if o.status != OrgStatus.active else ""
         )
         parent = nodes.get(o.parent_id) if o.parent_id is not None else None

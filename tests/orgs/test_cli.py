@@ -50,9 +50,10 @@ def test_preview_apply_and_list(installation: CliRunner, tmp_path: Path) -> None
 
 def test_rejects_exit_non_zero_and_apply_nothing(installation: CliRunner, tmp_path: Path) -> None:
     f = tmp_path / "tree.csv"
-    f.write_text(GOOD + "320500,苏州分行,NOPE,市分行\n", encoding="utf-8-sig")
+    f.write_text(GOOD + "320500,苏州分行,NOPE,市分行\n[x],[/bold]网点,320100,网点\n", encoding="utf-8-sig")
     r = installation.invoke(cli, ["orgs", "import", str(f), "--apply"])
     assert r.exit_code == 1
+    assert "[x]" in r.output  # file text printed as text, not read as rich markup
     assert "unknown parent NOPE" in r.output and "nothing applied" in r.output and "UTF-8 (BOM)" in r.output
     assert "the org tree is empty" in installation.invoke(cli, ["orgs", "list"]).output
     bad = tmp_path / "bad.csv"
