@@ -20,11 +20,13 @@ user_app = typer.Typer(help="Operators", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit trail", no_args_is_help=True)
 feeds_app = typer.Typer(help="Core-system feed layouts", no_args_is_help=True)
 etl_app = typer.Typer(help="Loading the core systems' files", no_args_is_help=True)
+orgs_app = typer.Typer(help="The org tree", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(etl_app, name="etl")
+app.add_typer(orgs_app, name="orgs")
 console = Console()
 
 
@@ -287,6 +289,99 @@ def etl_load(
     if run.status != RunStatus.published:
         console.print(f"[red]not published[/red]: {run.message}")
         raise typer.Exit(1)
+
+
+@orgs_app.command("import")
+def orgs_import(
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8 or GBK) or Excel .xlsx", exists=True, dir_okay=False)],
+    apply: Annotated[bool, typer.Option("--apply", help="write the changes (default: preview only)")] = False,
+) -> None:
+    """Import the org tree from a file: code, name, parent code, level, type (机构代码, 机构名称, 上级机构代码,
+    机构级别, 机构类型). Prints what would be created, updated and rejected; --apply writes it, all or
+    nothing. Exit 1 when a line is rejected."""
+    from rich.markup import escape
+
+    from bankcrm.auth.audit import SYSTEM_ACTOR
+    from bankcrm.clock import Clock
+    from bankcrm.db import make_sessionmaker, session_scope
+    from bankcrm.errors import DomainError
+    from bankcrm.orgs.importer import import_orgs
+
+    def cells(*values: object) -> list[str]:  # file contents are text, never rich markup
+        return [escape(str(v)) for v in values]
+
+    try:
+        with session_scope(make_sessionmaker(_engine())) as db:
+            r = import_orgs(db, file.name, file.read_bytes(), actor=SYSTEM_ACTOR, apply=apply, now=Clock().now())
+    except DomainError as e:
+        console.print(f"[red]{escape(e.message)}[/red]")
+        raise typer.Exit(1) from e
+    kind = "Excel" if r.file_format == "xlsx" else f"CSV, {r.encoding}"
+    console.print(
+        f"{escape(file.name)} ({kind}): {r.rows} lines; create {len(r.creates)}, update {len(r.updates)}, "
+        f"unchanged {r.unchanged}, rejected {len(r.rejects)}"
+    )
+    if r.creates or r.updates:
+        t = Table(title="新建与修改 / to create and update")
+        for col in ("line", "action", "code", "name", "level", "parent", "changes"):
+            t.add_column(col)
+        for c in r.creates:
+            t.add_row(*cells(c.line, "create", c.code, c.name, c.level.value, c.parent_code or "", ""))
+        for c in r.updates:
+            changes = "; ".join(f"{k}: {a} → {b}" for k, (a, b) in c.changes.items())
+            t.add_row(*cells(c.line, "update", c.code, c.name, c.level.value, c.parent_code or "", changes))
+        console.print(t)
+    if r.rejects:
+        t = Table(title="拒绝 / rejected", title_style="red")
+        for col in ("line", "code", "reason"):
+            t.add_column(col)
+        for rej in r.rejects:
+            t.add_row(*cells(rej.line, rej.code, rej.reason))
+        console.print(t)
+    if r.absent:
+        codes = escape(", ".join(a.code for a in r.absent[:20])) + (" ..." if len(r.absent) > 20 else "")
+        console.print(
+            f"在机构树中但不在文件中（保持不变）/ in the tree, not in the file (kept): {len(r.absent)}: {codes}"
+        )
+    if r.rejects:
+        if apply:
+            console.print("[red]nothing applied[/red]: fix the rejected lines and import again")
+        raise typer.Exit(1)
+    if r.applied:
+        console.print(f"[green]applied[/green]: {len(r.creates)} created, {len(r.updates)} updated")
+    elif apply:
+        console.print("nothing to change")
+    else:
+        console.print("preview only: run again with --apply to write")
+
+
+@orgs_app.command("list")
+def orgs_list() -> None:
+    """Print the org tree (code, name, level; closed orgs marked)."""
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    from bankcrm.db import make_sessionmaker
+    from bankcrm.orgs.models import Org, OrgStatus
+
+    with make_sessionmaker(_engine())() as db:
+        orgs = list(db.scalars(select(Org).order_by(Org.path)))
+    if not orgs:
+        console.print("机构树为空 / the org tree is empty: bankcrm orgs import FILE")
+        return
+    nodes: dict[int, Tree] = {}
+    roots: list[Tree] = []
+    for o in orgs:
+        label = f"{escape(o.code)} {escape(o.name)} [dim]{o.level.value}[/dim]" + (
+            " [red](closed)[/red]" if o.status != OrgStatus.active else ""
+        )
+        parent = nodes.get(o.parent_id) if o.parent_id is not None else None
+        node = parent.add(label) if parent is not None else Tree(label)
+        nodes[o.id] = node
+        if parent is None:
+            roots.append(node)
+    for root in roots:
+        console.print(root)
 
 
 @app.command()

@@ -23,6 +23,7 @@ from bankcrm.etl.identity import Resolution, holder_feeds, resolve
 from bankcrm.etl.layouts import FEEDS, Feed
 from bankcrm.etl.loader import FileResult, LoadFailed, latest_published, load_date
 from bankcrm.etl.models import EtlRun, EtlRunFile, RunStatus
+from bankcrm.orgs.service import require_tree_for_load
 from bankcrm.system.params import get_int
 from bankcrm.warehouse import Warehouse
 
@@ -162,6 +163,7 @@ def run_load(
 
     resolution: Resolution | None = None
     try:
+        require_tree_for_load(factory)
         result = load_date(wh, in_dir, business_date, feeds, on_file=seen)
         replaced = result.replaced
         if {f.code for f in feeds} >= {f.code for f, _ in holder_feeds()}:

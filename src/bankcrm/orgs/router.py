@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Annotated
 
 from fastapi import APIRouter
+from sqlalchemy import select
 
 from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth.principal import Principal
-from bankcrm.auth.scope import get_org_in_scope
-from bankcrm.orgs import service
+from bankcrm.auth.scope import get_org_in_scope, org_within
+from bankcrm.errors import BadRequest, Forbidden
+from bankcrm.orgs import importer, service
+from bankcrm.orgs.models import Org
 from bankcrm.orgs.schemas import (
+    MAX_IMPORT_BYTES,
     OrgCreateIn,
     OrgHistoryOut,
+    OrgImportIn,
+    OrgImportOut,
     OrgMergeIn,
     OrgMoveIn,
     OrgNode,
@@ -68,3 +76,30 @@ def close_org(org_id: IdPath, db: DbSession, p: Annotated[Principal, requires("o
 @router.get("/{org_id}/history", operation_id="orgs-history")
 def org_history(org_id: IdPath, db: DbSession, p: Annotated[Principal, requires("org.view")]) -> list[OrgHistoryOut]:
     return [OrgHistoryOut.model_validate(h) for h in service.history(db, p, org_id)]
+
+
+@router.post("/import", operation_id="orgs-import")
+def import_orgs(
+    body: OrgImportIn,
+    db: DbSession,
+    p: Annotated[Principal, requires("org.create", "org.edit", "org.move")],
+    now: Now,
+) -> OrgImportOut:
+    """Preview (``apply`` false) or apply an org tree file (CSV or .xlsx, base64). Applying writes
+    every line or, when one is rejected, nothing (``applied`` false, the rejects say why)."""
+    try:
+        data = base64.b64decode(body.content_base64, validate=True)
+    except binascii.Error as e:
+        raise BadRequest("文件内容不是有效的 base64 / the file content is not valid base64", code="bad_base64") from e
+    if len(data) > MAX_IMPORT_BYTES:
+        raise BadRequest(
+            f"文件超过 {MAX_IMPORT_BYTES // 1000} kB / the file is larger than {MAX_IMPORT_BYTES // 1000} kB",
+            code="too_large",
+        )
+    head = db.scalar(select(Org).where(Org.parent_id.is_(None)))
+    if not org_within(p, head):
+        raise Forbidden(
+            "导入机构树须有全行范围 / importing the org tree needs whole-bank scope", code="scope_too_narrow"
+        )
+    result = importer.import_orgs(db, body.file_name, data, actor=p.actor, apply=body.apply, now=now)
+    return OrgImportOut.model_validate(result)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bankcrm.auth import audit
 from bankcrm.auth.models import Role, User
@@ -208,34 +207,37 @@ def history(db: Session, p: Principal, org_id: int) -> list[OrgHistory]:
 
 
 def import_tree(db: Session, path: Path, *, now: datetime) -> int:
-    """Create the orgs of a tree file (``code,name,level,parent_code``, UTF-8, parents first) that do
-    not exist yet; existing codes are left as they are. Returns how many were created."""
-    by_code = {o.code: o for o in db.scalars(select(Org))}
-    created = 0
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            code, parent_code = row["code"].strip(), (row.get("parent_code") or "").strip()
-            if code in by_code:
-                continue
-            if not parent_code:
-                by_code[code] = create_root(db, code, row["name"].strip(), now=now)
-                created += 1
-                continue
-            parent = by_code.get(parent_code)
-            if parent is None:
-                raise BadRequest(f"机构 {code} 的上级 {parent_code} 不存在 / parent {parent_code} of {code} is unknown")
-            org = Org(
-                code=code,
-                name=row["name"].strip(),
-                level=OrgLevel(row["level"]),
-                parent_id=parent.id,
-                path="",
-                created_at=now,
-            )
-            db.add(org)
-            db.flush()
-            org.path = f"{parent.path}{org.id}/"
-            by_code[code] = org
-            created += 1
-    db.flush()
-    return created
+    """Apply a tree file (see ``orgs.importer``) as the system; set-up and the demo use it. Returns how
+    many orgs were created; a file with a rejected line changes nothing and raises."""
+    from bankcrm.orgs.importer import import_orgs
+
+    result = import_orgs(db, path.name, path.read_bytes(), actor=audit.SYSTEM_ACTOR, apply=True, now=now)
+    if result.rejects:
+        first = result.rejects[0]
+        raise BadRequest(
+            f"{path.name} 第 {first.line} 行 / line {first.line} of {path.name}: {first.reason}", code="import_rejected"
+        )
+    return len(result.creates)
+
+
+EMPTY_TREE = (
+    "机构树为空：请先导入机构（bankcrm orgs import FILE 或 系统管理 → 机构 → 导入）/ "
+    "the org tree is empty: import it first (bankcrm orgs import FILE, or System → Organizations → Import)"
+)
+
+
+def has_usable_tree(db: Session) -> bool:
+    """True when the tree has an active org below the head office: a load can place customers."""
+    below_head = select(Org.id).where(Org.parent_id.is_not(None), Org.status == OrgStatus.active).limit(1)
+    return db.scalar(below_head) is not None
+
+
+def require_tree_for_load(factory: sessionmaker[Session]) -> None:
+    """Stop a load before it reads a file when the tree is empty or only the head office: every
+    customer would resolve to no org, and the load would say nothing about why."""
+    from bankcrm.etl.loader import LoadFailed
+
+    with factory() as db:
+        usable = has_usable_tree(db)
+    if not usable:
+        raise LoadFailed(EMPTY_TREE)

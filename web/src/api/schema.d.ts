@@ -599,6 +599,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orgs/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Orgs
+         * @description Preview (``apply`` false) or apply an org tree file (CSV or .xlsx, base64). Applying writes
+         *     every line or, when one is rejected, nothing (``applied`` false, the rejects say why).
+         */
+        post: operations["orgs-import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orgs/tree": {
         parameters: {
             query?: never;
@@ -1884,6 +1905,75 @@ export interface components {
             id: number;
             /** Org Id */
             org_id: number;
+        };
+        /** OrgImportAbsentOut */
+        OrgImportAbsentOut: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+        };
+        /** OrgImportChangeOut */
+        OrgImportChangeOut: {
+            /** Changes */
+            changes: {
+                [key: string]: (string | null)[];
+            };
+            /** Code */
+            code: string;
+            level: components["schemas"]["OrgLevel"];
+            /** Line */
+            line: number;
+            /** Name */
+            name: string;
+            /** Parent Code */
+            parent_code: string | null;
+            /** Type */
+            type: string | null;
+        };
+        /** OrgImportIn */
+        OrgImportIn: {
+            /**
+             * Apply
+             * @default false
+             */
+            apply: boolean;
+            /** Content Base64 */
+            content_base64: string;
+            /** File Name */
+            file_name: string;
+        };
+        /** OrgImportOut */
+        OrgImportOut: {
+            /** Absent */
+            absent: components["schemas"]["OrgImportAbsentOut"][];
+            /** Applied */
+            applied: boolean;
+            /** Creates */
+            creates: components["schemas"]["OrgImportChangeOut"][];
+            /** Encoding */
+            encoding: string | null;
+            /** File Format */
+            file_format: string;
+            /** File Name */
+            file_name: string;
+            /** Rejects */
+            rejects: components["schemas"]["OrgImportRejectOut"][];
+            /** Rows */
+            rows: number;
+            /** Unchanged */
+            unchanged: number;
+            /** Updates */
+            updates: components["schemas"]["OrgImportChangeOut"][];
+        };
+        /** OrgImportRejectOut */
+        OrgImportRejectOut: {
+            /** Code */
+            code: string;
+            /** Line */
+            line: number;
+            /** Reason */
+            reason: string;
         };
         /**
          * OrgLevel
@@ -3989,6 +4079,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrgOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "orgs-import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgImportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgImportOut"];
                 };
             };
             /** @description Validation Error */

@@ -27,6 +27,8 @@ export type Org = Get<'/api/orgs/{org_id}'>;
 export type OrgLevel = OrgNode['level'];
 export type OrgHistoryEntry = Get<'/api/orgs/{org_id}/history'>[number];
 export type OrgCreateBody = PostBody<'/api/orgs'>;
+export type OrgImportBody = PostBody<'/api/orgs/import'>;
+export type OrgImportResult = Post<'/api/orgs/import'>;
 
 export type UserPage = Get<'/api/users'>;
 export type User = UserPage['items'][number];

@@ -10,6 +10,7 @@ import { useOrgHistory } from '../api/getOrgHistory';
 import { useOrgTree } from '../api/getOrgTree';
 import { useCloseOrg } from '../api/mutateOrg';
 import { OrgActionModal, type OrgAction } from '../components/OrgActionModals';
+import { OrgImportDialog } from '../components/OrgImportDialog';
 import { findOrg } from '../utils/tree';
 
 function toTreeData(nodes: readonly OrgNode[]): DataNode[] {
@@ -33,6 +34,9 @@ export function OrgsPage() {
   const tree = useOrgTree();
   const [selectedId, setSelectedId] = useState<number | undefined>();
   const [action, setAction] = useState<OrgAction | null>(null);
+  const [importing, setImporting] = useState(false);
+  // An import creates, renames and moves orgs: it needs all three rights (and, on the server, the whole tree).
+  const canImport = can('org.create') && can('org.edit') && can('org.move');
   const closeOrg = useCloseOrg();
 
   const treeData = useMemo(() => toTreeData(tree.data ?? []), [tree.data]);
@@ -68,7 +72,17 @@ export function OrgsPage() {
   return (
     <Row gutter={16}>
       <Col xs={24} md={9}>
-        <Card title={t('title')} size="small">
+        <Card
+          title={t('title')}
+          size="small"
+          extra={
+            canImport && (
+              <Button size="small" onClick={() => setImporting(true)} data-testid="org-import">
+                {t('import.button')}
+              </Button>
+            )
+          }
+        >
           {tree.isPending ? (
             <Spin />
           ) : (
@@ -148,6 +162,7 @@ export function OrgsPage() {
         )}
       </Col>
       {selected && action && <OrgActionModal action={action} org={selected} onClose={() => setAction(null)} />}
+      {importing && <OrgImportDialog onClose={() => setImporting(false)} />}
     </Row>
   );
 }
