@@ -30,6 +30,9 @@ class Column:
     """``id_no``: checked against the row's ``id_type`` (resident IDs by checksum, 15 digits upgraded);
     ``uscc``: unified social credit code checksum; ``mobile``: 11-digit mobile number."""
     non_negative: bool = False
+    allow_tab: bool = False
+    """A tab inside the field is data (never in a tab-delimited feed); otherwise it is refused as a
+    control character."""
 
 
 @dataclass(frozen=True)
