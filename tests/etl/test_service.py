@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bankcrm.auth.audit import SYSTEM_ACTOR
 from bankcrm.clock import FrozenClock
+from bankcrm.etl import service
 from bankcrm.etl.models import RunStatus
 from bankcrm.etl.service import run_load
 from bankcrm.warehouse import Warehouse
 
 from ..builders import Bank, login, make_user, resident_id, role
+from ..conftest import TEST_DB_URL
 from .test_loader import CIF, CRD, DATE, FEEDS, SAV, cif_row, crd_row, sav_row, write
 
 
@@ -137,3 +141,153 @@ def test_a_load_handed_over_by_the_command_line_runs_in_the_server(
     assert run.rows_accepted == run.rows_received > 0
     assert ran == [f"etl.load {DATE} (queued)"]
     assert claim_queued(session_factory, clock) is None  # claimed once
+
+
+def _dead_holder() -> str:
+    """The holder of a process that ran on this host and is gone."""
+    import socket
+    import subprocess
+    import sys
+
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return f"{socket.gethostname()}:{int(child.stdout)}:1"
+
+
+def test_a_run_whose_process_died_does_not_block_the_ui(
+    tmp_path: Path, bank: Bank, client: TestClient, db: Session, clock: FrozenClock
+) -> None:
+    """ETL-4: a run left `running` by a killed process is ended (failed, nothing published: its id is
+    on no published date) by the next load attempt, instead of answering 409 for ever."""
+    from bankcrm.etl.models import EtlRun
+
+    make_user(db, org=bank.head, roles=[role(db, "data_admin")], username="dataops", now=clock.now())
+    stuck = EtlRun(
+        business_date=DATE,
+        status=RunStatus.running,
+        actor_username="dataops",
+        started_at=clock.now(),
+        holder=_dead_holder(),
+        heartbeat_at=clock.now(),
+    )
+    live = EtlRun(
+        business_date=DATE,
+        status=RunStatus.running,
+        actor_username="dataops",
+        started_at=clock.now(),
+        holder=service.this_holder(),  # this very process: alive
+        heartbeat_at=clock.now(),
+    )
+    db.add_all([stuck, live])
+    db.commit()
+    login(client, "dataops")
+    (tmp_path / "var" / "inbox" / DATE).mkdir(parents=True)
+    r = client.post("/api/etl/runs", json={"business_date": DATE})
+    assert r.status_code == 409 and r.json()["code"] == "load_running"  # the live one still blocks
+    db.refresh(stuck)
+    assert stuck.status == RunStatus.failed and stuck.message == service.DIED_UNPUBLISHED
+    live.status = RunStatus.failed
+    db.commit()
+    r = client.post("/api/etl/runs", json={"business_date": DATE})
+    assert r.status_code == 202, r.json()
+
+
+def test_a_run_on_another_host_is_dead_when_its_lease_expires(
+    bank: Bank, client: TestClient, db: Session, clock: FrozenClock
+) -> None:
+    from bankcrm.auth.models import AuditRecord
+    from bankcrm.etl.models import EtlRun
+
+    make_user(db, org=bank.head, roles=[role(db, "data_admin")], username="dataops", now=clock.now())
+    run = EtlRun(
+        business_date=DATE,
+        status=RunStatus.running,
+        actor_username="dataops",
+        started_at=clock.now(),
+        holder="another-host.example:4242:77",
+        heartbeat_at=clock.now(),
+    )
+    db.add(run)
+    db.commit()
+    login(client, "dataops")
+    clock.advance(seconds=service.LEASE.total_seconds() - 1)
+    assert client.get("/api/etl/runs").json()["items"][0]["status"] == "running"  # the lease holds
+    clock.advance(seconds=2)
+    item = client.get("/api/etl/runs").json()["items"][0]  # the run list ends it
+    assert (item["status"], item["message"]) == ("failed", service.DIED_UNPUBLISHED)
+    assert db.scalar(select(AuditRecord.action).where(AuditRecord.target_id == str(run.id))) == "etl.load.abandoned"
+
+
+def test_a_heartbeat_renews_the_lease(
+    session_factory: sessionmaker[Session], db: Session, clock: FrozenClock, bank: Bank
+) -> None:
+    from bankcrm.etl.models import EtlRun
+
+    run = service.start_run(db, DATE, actor=SYSTEM_ACTOR, clock=clock)
+    db.commit()
+    clock.advance(minutes=10)
+    service.beat(session_factory, run.id, clock)
+    db.refresh(run)
+    assert run.heartbeat_at == clock.now()
+    run.holder = "another-host.example:1:1"
+    assert service.holder_alive(run, clock.now())
+    clock.advance(seconds=service.LEASE.total_seconds() + 1)
+    assert not service.holder_alive(run, clock.now())
+    assert isinstance(run, EtlRun)
+
+
+@pytest.mark.skipif(bool(TEST_DB_URL), reason="a whole-database write lock is SQLite's; PostgreSQL locks rows")
+def test_the_queue_poller_survives_a_locked_store(store: tuple[Engine, str, str | None], tmp_path: Path) -> None:
+    """`database is locked` on the poller's BEGIN IMMEDIATE: logged, retried with a pause, never fatal;
+    once the lock is gone the queued run is claimed."""
+    import logging
+    import sqlite3
+    import threading
+
+    from sqlalchemy import event
+
+    from bankcrm.clock import Clock
+    from bankcrm.db import make_engine, make_sessionmaker
+    from bankcrm.etl.models import EtlRun
+
+    engine, url, _ = store
+    with make_sessionmaker(engine)() as s:
+        run_id = service.queue_run(s, DATE, tmp_path, actor=SYSTEM_ACTOR, clock=Clock()).id
+        s.commit()
+    poller_engine = make_engine(url)
+    # The server waits 10 s for a lock; the test's poller gives up after 50 ms to keep the test short.
+    event.listen(poller_engine, "connect", lambda con, _: con.execute("PRAGMA busy_timeout=50"))
+    busy = threading.Semaphore(0)
+    claimed = threading.Event()
+
+    class Seen(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "the store is busy" in record.getMessage():
+                assert DATE not in str(record.__dict__) and str(tmp_path) not in str(record.__dict__)
+                busy.release()
+
+    handler = Seen()
+    logging.getLogger("bankcrm.etl").addHandler(handler)
+    lock = sqlite3.connect(url.split("///", 1)[1], isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")  # another process writing for a while
+    stop = threading.Event()
+    poller = threading.Thread(
+        target=service.serve_queue,
+        args=(make_sessionmaker(poller_engine), lambda: None, lambda name, fn: claimed.set(), Clock(), stop),
+        kwargs={"every": 0.01},
+    )
+    try:
+        poller.start()
+        for _ in range(3):  # three failed turns in a row, and still polling
+            assert busy.acquire(timeout=30)
+        assert poller.is_alive() and not claimed.is_set()
+        lock.execute("COMMIT")
+        assert claimed.wait(30)
+    finally:
+        stop.set()
+        poller.join(30)
+        lock.close()
+        logging.getLogger("bankcrm.etl").removeHandler(handler)
+        poller_engine.dispose()
+    with make_sessionmaker(engine)() as s:
+        run = s.get(EtlRun, run_id)
+        assert run is not None and run.status == RunStatus.running and run.holder == service.this_holder()

@@ -116,7 +116,7 @@ def _pause(point: str) -> None:
         time.sleep(0.05)
 
 
-def checked_file(feed: Feed, path: Path, what: str) -> Path:
+def checked_file(feed: Feed, path: Path, what: tuple[str, str]) -> Path:
     """``path`` when it is a regular file lying in its folder (no symbolic link, nothing resolving
     elsewhere); otherwise the date fails saying what is there instead."""
     try:

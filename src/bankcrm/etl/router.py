@@ -40,8 +40,15 @@ router = APIRouter(prefix="/api/etl", tags=["etl"])
 
 @router.get("/runs", operation_id="etl-runs")
 def list_runs(
-    db: DbSession, p: Annotated[Principal, requires("etl.view")], page: PageNo = 1, page_size: PageSize = 20
+    request: Request,
+    db: DbSession,
+    p: Annotated[Principal, requires("etl.view")],
+    page: PageNo = 1,
+    page_size: PageSize = 20,
 ) -> Page[RunOut]:
+    """Load runs, newest first; a run whose loading process died is ended first (with the truth)."""
+    if service.end_dead_runs(db, request.app.state.warehouse, request.app.state.clock):
+        db.commit()
     total = db.scalar(select(func.count()).select_from(EtlRun)) or 0
     rows = db.scalars(select(EtlRun).order_by(EtlRun.id.desc()).offset((page - 1) * page_size).limit(page_size))
     return Page[RunOut](items=[RunOut.model_validate(r) for r in rows], total=total)
@@ -61,6 +68,13 @@ def start_load(
             f"收件目录中没有 {body.business_date} 的文件 / no files for {body.business_date} in the inbox",
             code="no_files",
         )
+    if folder.is_symlink() or folder.resolve().parent != inbox.resolve():
+        raise BadRequest(
+            f"{body.business_date} 是指向收件目录之外的链接 / the folder of {body.business_date} is a link: refused",
+            code="folder_refused",
+        )
+    if service.end_dead_runs(db, request.app.state.warehouse, request.app.state.clock):
+        db.commit()  # ended whatever follows (a 409 rolls the request back)
     if db.scalar(select(func.count()).select_from(EtlRun).where(EtlRun.status == RunStatus.running)):
         raise Conflict("已有加载任务在运行 / a load is running already", code="load_running")
     run = service.start_run(db, body.business_date, actor=p.actor, clock=request.app.state.clock)
