@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 
 from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth import audit
+from bankcrm.auth.masking import FieldKind, mask
 from bankcrm.auth.principal import Principal
 from bankcrm.errors import BadRequest, Conflict, NotFound
-from bankcrm.etl import dq, service
+from bankcrm.etl import dq, rejects, service
 from bankcrm.etl.layouts import BY_CODE
-from bankcrm.etl.models import DqStatus, EtlRun, EtlRunFile, RunStatus
+from bankcrm.etl.models import DqIssue, DqStatus, EtlRun, EtlRunFile, RunStatus
 from bankcrm.etl.schemas import (
     DqCloseIn,
     DqIssueOut,
@@ -32,7 +33,6 @@ from bankcrm.etl.schemas import (
     RunOut,
     StartLoadIn,
 )
-from bankcrm.logging import redact_text
 from bankcrm.schemas import IdPath, KeyPath, Page, PageNo, PageSize
 
 router = APIRouter(prefix="/api/etl", tags=["etl"])
@@ -126,27 +126,16 @@ def list_rejects(
     page: PageNo = 1,
     page_size: PageSize = 50,
 ) -> Page[RejectOut]:
-    """Rejected rows of one file of a run. Rejected lines carry customers' data as sent: ID, card and
-    phone numbers in them are masked for callers without ``customer.unmask``."""
+    """Rejected rows of one file of a run, in the caller's scope (by the row's source org; lines whose
+    org cannot be known for head office only), each field masked by its classification unless the
+    caller may unmask (see ``etl.rejects``)."""
     run = db.get(EtlRun, run_id)
     if run is None or feed not in BY_CODE:
         raise NotFound("加载任务或文件不存在 / run or file not found")
-    wh = request.app.state.warehouse()
-    d = f"{run.business_date[:4]}-{run.business_date[4:6]}-{run.business_date[6:]}"
-    total = wh.scalar(
-        "SELECT count(*) FROM etl_reject WHERE business_date = CAST(:d AS DATE) AND feed = :f", {"d": d, "f": feed}
+    items, total = rejects.list_rejects(
+        db, request.app.state.warehouse(), p, run, BY_CODE[feed], page=page, page_size=page_size
     )
-    rows = wh.query(
-        "SELECT file_name, line_no, raw, reason FROM etl_reject WHERE business_date = CAST(:d AS DATE) AND feed = :f "
-        "ORDER BY line_no LIMIT :n OFFSET :o",
-        {"d": d, "f": feed, "n": page_size, "o": (page - 1) * page_size},
-    )
-    clear = p.can_unmask
-    items = [
-        RejectOut(file_name=r[0], line_no=r[1], raw=r[2] if clear or r[2] is None else redact_text(r[2]), reason=r[3])
-        for r in rows
-    ]
-    return Page[RejectOut](items=items, total=int(total))
+    return Page[RejectOut](items=items, total=total)
 
 
 @router.get("/dq/issues", operation_id="etl-dq_issues")
@@ -158,8 +147,17 @@ def list_dq_issues(
     page: PageNo = 1,
     page_size: PageSize = 20,
 ) -> Page[DqIssueOut]:
-    rows, total = dq.list_issues(db, kind=kind, status=status, page=page, page_size=page_size)
-    return Page[DqIssueOut](items=[DqIssueOut.model_validate(r) for r in rows], total=total)
+    """Issues about customers in the caller's scope (issues naming no customer: head office only);
+    ID numbers masked, and the source account number a link issue names, unless the caller may unmask."""
+    rows, total = dq.list_issues(db, p, kind=kind, status=status, page=page, page_size=page_size)
+    return Page[DqIssueOut](items=[_issue_out(r, p) for r in rows], total=total)
+
+
+def _issue_out(issue: DqIssue, p: Principal) -> DqIssueOut:
+    out = DqIssueOut.model_validate(issue)
+    if issue.kind != "unmapped_org" and out.ref and not p.can_unmask:  # ref is a source account number
+        out.ref = mask(FieldKind.account_number, out.ref)
+    return out
 
 
 @router.post("/dq/issues/{issue_id}/close", operation_id="etl-dq_close")
@@ -168,7 +166,7 @@ def close_dq_issue(
 ) -> DqIssueOut:
     if body.status == DqStatus.open:
         raise BadRequest("请选择已解决或忽略 / choose resolved or dismissed", code="invalid_status")
-    return DqIssueOut.model_validate(dq.close_issue(db, p, issue_id, body.status, body.note, now=now))
+    return _issue_out(dq.close_issue(db, p, issue_id, body.status, body.note, now=now), p)
 
 
 @router.get("/org-mappings", operation_id="etl-org_mappings")
