@@ -417,3 +417,26 @@ def test_dq_issues_are_scoped_and_account_numbers_masked(
     items = client.get("/api/etl/dq/issues").json()["items"]
     assert {i["id"] for i in items} == {nj.id, sz.id, unknown.id}
     assert {i["ref"] for i in items} == {"622200******2222", "622200******4444", "X99"}
+
+
+def test_a_running_load_beats_from_its_own_thread(store: tuple[Engine, str, str | None]) -> None:
+    import time
+
+    from bankcrm.db import make_sessionmaker
+    from bankcrm.etl.models import EtlRun
+
+    engine, _, _ = store
+    factory = make_sessionmaker(engine)
+    clock = FrozenClock()
+    with factory() as s:
+        run_id = service.start_run(s, DATE, actor=SYSTEM_ACTOR, clock=clock).id
+        s.commit()
+    clock.advance(minutes=5)
+    with service.Heartbeat(factory, run_id, clock, every=0.02):
+        deadline = time.monotonic() + 30
+        while True:
+            with factory() as s:
+                if s.scalar(select(EtlRun.heartbeat_at).where(EtlRun.id == run_id)) == clock.now():
+                    break
+            assert time.monotonic() < deadline, "no heartbeat"
+            time.sleep(0.02)
