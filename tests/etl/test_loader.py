@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -268,3 +271,93 @@ def test_dates_load_in_order(con: Warehouse, files: Path, tmp_path: Path) -> Non
     load_date(con, later, "20260106", FEEDS)  # re-running a published date is allowed
     with pytest.raises(LoadFailed, match="YYYYMMDD"):
         load_date(con, files, "2026-01-05", FEEDS)
+
+
+def _fail(con: Warehouse, files: Path, message: str) -> None:
+    with pytest.raises(LoadFailed, match=re.escape(message)):
+        load_date(con, files, DATE, FEEDS)
+    assert count(con, "etl_published") == 0 and count(con, "etl_reject") == 0
+
+
+def test_symlinks_folders_and_devices_are_refused(con: Warehouse, files: Path, tmp_path: Path) -> None:
+    """ETL-2: a link in the load folder is never followed (to a file the server can read) and
+    published; a folder where a file belongs has its own message."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    data, ctl = files / SAV.file_name(DATE), files / SAV.control_name(DATE)
+    (outside / data.name).write_bytes(data.read_bytes())
+    (outside / ctl.name).write_bytes(ctl.read_bytes())
+    data.unlink()
+    data.symlink_to(outside / data.name)
+    _fail(con, files, "is a symbolic link: refused")
+    data.unlink()
+    (outside / data.name).rename(data)
+    ctl.unlink()
+    ctl.symlink_to(outside / ctl.name)  # the control record too
+    _fail(con, files, "is a symbolic link: refused")
+    ctl.unlink()
+    ctl.symlink_to(files / "nothing-here")  # a dangling link is a link, not a missing file
+    _fail(con, files, "is a symbolic link: refused")
+    ctl.unlink()
+    (outside / ctl.name).rename(ctl)
+    data.rename(tmp_path / "kept")
+    data.mkdir()
+    _fail(con, files, "is a folder where a file belongs")
+    data.rmdir()
+    os.mkfifo(data)
+    _fail(con, files, "is not a regular file")
+    data.unlink()
+    (tmp_path / "kept").rename(data)
+    assert load_date(con, files, DATE, FEEDS).files[1].accepted == 5  # the real files load
+
+
+@pytest.mark.parametrize(
+    ("value", "column"),
+    [("张\x00三", "name"), ("江苏\x1b[31m省", "address"), ("江苏\t南京", "address"), ("\x7f", "gender")],
+)
+def test_control_characters_reject_the_row(con: Warehouse, files: Path, value: str, column: str) -> None:
+    """NUL, escape, DEL and (where the layout does not allow one) a tab inside a field: the row is
+    rejected with the field named, never stored (PostgreSQL would refuse a NUL anyway)."""
+    write(files, CIF, [cif_row(1), cif_row(2, **{column: value}), cif_row(3)])
+    r = load_date(con, files, DATE, FEEDS)
+    assert (r.files[0].accepted, r.files[0].rejected) == (2, 1)
+    reason = dict(rejects(con, CIF))[2]
+    assert f"control character in field {column}" in reason
+    stored = con.query(f"SELECT {column} FROM f_cif_customer")
+    assert all(not re.search(r"[\x00-\x1f\x7f]", v or "") for (v,) in stored)
+    raw = con.scalar("SELECT raw FROM etl_reject WHERE line_no = 2")
+    assert not re.search(r"[\x00-\x08\x0a-\x1f\x7f]", raw)  # kept for the viewer without the control bytes
+
+
+def test_a_carriage_return_inside_a_line_fails_the_file_plainly(con: Warehouse, files: Path) -> None:
+    write(files, CRD, [crd_row(1), crd_row(2, cust_name="南京\r恒通"), crd_row(3)])
+    _fail(con, files, "cannot be split into lines")
+
+
+def test_a_huge_field_keeps_a_bounded_line(con: Warehouse, files: Path) -> None:
+    from bankcrm.etl.loader import RAW_LIMIT, TRUNCATED
+
+    # A 1 MB field (rejected by its length), and a line past the engine's 2 MB line limit.
+    write(files, CIF, [cif_row(1), cif_row(2, address="x" * 1_000_000), cif_row(3, address="长" * 1_000_000)])
+    r = load_date(con, files, DATE, FEEDS)
+    assert r.files[0].rejected == 2
+    reasons = dict(rejects(con, CIF))
+    assert "address: longer than 300" in reasons[2] and "LINE SIZE OVER MAXIMUM" in reasons[3]
+    for line in (2, 3):
+        raw = con.scalar("SELECT raw FROM etl_reject WHERE line_no = :n", {"n": line})
+        assert raw.endswith(TRUNCATED) and len(raw) == RAW_LIMIT + len(TRUNCATED)
+    assert con.scalar("SELECT org_code FROM etl_reject WHERE line_no = 2") == "320106"
+
+
+def test_the_count_check_is_real_under_python_dash_o() -> None:
+    """accepted + rejected = received is checked by code that ``python -O`` keeps."""
+    code = (
+        "from bankcrm.etl.loader import FileResult, LoadFailed, check_counts\n"
+        "check_counts(FileResult('sav_account', 'f.dat', received=3, accepted=2, rejected=1))\n"
+        "try:\n"
+        "    check_counts(FileResult('sav_account', 'f.dat', received=3, accepted=2, rejected=0))\n"
+        "except LoadFailed as e:\n"
+        "    print(e.feed, e.message)\n"
+    )
+    out = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("sav_account ") and "count check failed: accepted 2 + rejected 0 != received 3" in out

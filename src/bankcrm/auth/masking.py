@@ -79,6 +79,12 @@ def mask_address(v: str) -> str:
     return v[:keep] + "*" * min(len(v) - keep, 8)
 
 
+def mask_unclassified(v: str) -> str:
+    # A value of unknown meaning in personal data (a free-text field, a field of a line that could not
+    # be split by its layout): at most a quarter kept, never more than 2 + 2 characters.
+    return _keep(v, 2, 2)
+
+
 MASKERS = {
     FieldKind.id_number: mask_id_number,
     FieldKind.phone: mask_phone,

@@ -22,7 +22,8 @@ from bankcrm.auth.models import AuditRecord, DataScope, User
 from bankcrm.auth.principal import Principal
 from bankcrm.customers.models import Customer, CustomerManager
 from bankcrm.errors import NotFound
-from bankcrm.orgs.models import Org
+from bankcrm.etl.models import DqIssue
+from bankcrm.orgs.models import Org, OrgMapping
 
 
 def org_subtree_clause(principal: Principal) -> ColumnElement[bool]:
@@ -74,6 +75,49 @@ def readable_customers(principal: Principal) -> Select[Customer]:
     """Customers the caller may read; records merged into another (data-quality repairs) are history
     and never listed."""
     return select(Customer).where(customer_clause(principal), Customer.merged_into_id.is_(None))
+
+
+def covers_whole_tree(db: Session, principal: Principal) -> bool:
+    """Head-office scope: ``all``, or the subtree of the root org. Only such callers see records whose
+    org cannot be known (a rejected line without a usable org code, an issue naming no customer)."""
+    if principal.data_scope == DataScope.all:
+        return True
+    if principal.data_scope != DataScope.subtree:
+        return False
+    return bool(db.scalar(select(Org.id).where(Org.id == principal.org_id, Org.parent_id.is_(None))))
+
+
+def dq_issue_clause(db: Session, principal: Principal) -> ColumnElement[bool]:
+    """Data-quality issues the caller may see: those about a customer the caller may read; issues
+    naming no customer (an unmapped source org code) for head-office scope only."""
+    if covers_whole_tree(db, principal):
+        return DqIssue.id.is_not(None)
+    return DqIssue.customer_id.in_(select(Customer.id).where(customer_clause(principal)))
+
+
+def warehouse_source_org_condition(
+    db: Session, principal: Principal, system: str, column: str
+) -> tuple[str, dict[str, object]]:
+    """The caller's data scope over warehouse rows of one source system that carry the system's own org
+    code in ``column`` (rejected lines): the codes mapped onto an org of the caller's subtree or org.
+    Rows whose org is unknown (no code, an unmapped code) only for head-office scope; ``own`` (a
+    caller's own customers) reaches no such row."""
+    assert column.isidentifier(), column
+    if covers_whole_tree(db, principal):
+        return "1 = 1", {}
+    scope = principal.data_scope
+    if scope == DataScope.subtree:
+        orgs = select(Org.id).where(org_subtree_clause(principal))
+    elif scope == DataScope.org:
+        orgs = select(Org.id).where(Org.id == principal.org_id)
+    else:
+        return "1 = 0", {}
+    mapped = select(OrgMapping.src_code).where(OrgMapping.system == system, OrgMapping.org_id.in_(orgs))
+    codes = list(db.scalars(mapped))
+    if not codes:
+        return "1 = 0", {}
+    marks = ", ".join(f":org_{i}" for i in range(len(codes)))
+    return f"{column} IN ({marks})", {f"org_{i}": c for i, c in enumerate(codes)}
 
 
 def audit_clause(principal: Principal) -> ColumnElement[bool]:

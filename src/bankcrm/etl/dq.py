@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bankcrm.auth import audit
 from bankcrm.auth.principal import Principal
-from bankcrm.auth.scope import get_org_in_scope, org_within, readable_customers
+from bankcrm.auth.scope import dq_issue_clause, get_org_in_scope, org_within, readable_customers
 from bankcrm.customers.models import AccountLink, Customer, CustomerManager
 from bankcrm.errors import BadRequest, Conflict, NotFound
 from bankcrm.etl.layouts import SYSTEMS
@@ -19,9 +19,10 @@ from bankcrm.orgs.models import Org, OrgMapping, OrgMappingRule
 
 
 def list_issues(
-    db: Session, *, kind: str | None, status: DqStatus | None, page: int, page_size: int
+    db: Session, p: Principal, *, kind: str | None, status: DqStatus | None, page: int, page_size: int
 ) -> tuple[list[DqIssue], int]:
-    stmt = select(DqIssue)
+    """Issues in the caller's scope (``auth.scope.dq_issue_clause``)."""
+    stmt = select(DqIssue).where(dq_issue_clause(db, p))
     if kind:
         stmt = stmt.where(DqIssue.kind == kind)
     if status:
@@ -32,7 +33,7 @@ def list_issues(
 
 
 def close_issue(db: Session, p: Principal, issue_id: int, status: DqStatus, note: str, *, now: datetime) -> DqIssue:
-    issue = db.get(DqIssue, issue_id)
+    issue = db.scalar(select(DqIssue).where(DqIssue.id == issue_id, dq_issue_clause(db, p)))
     if issue is None:
         raise NotFound("问题不存在 / issue not found")
     if issue.status != DqStatus.open:

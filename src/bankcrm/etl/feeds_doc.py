@@ -23,9 +23,17 @@ Types: `str` text; `int` whole number; `decimal` number with at most two decimal
 `.` as the decimal point, no thousands separators; `date` `YYYYMMDD`; `code` one of the listed values.
 Empty fields are allowed only where *required* says no. Identity numbers (`id_no`) are checked against
 `id_type`: resident IDs (101) by the GB 11643 checksum, legacy 15-digit IDs upgraded to 18; unified social
-credit codes (201) by the GB 32100 checksum. A row that fails any check goes to the reject store with its
-file, line number, raw text and reason; the rest of the file loads. A control mismatch, a missing file or an
-unreadable file fails the whole business date, which is then not published.
+credit codes (201) by the GB 32100 checksum. No field may hold a control character (NUL, escape, DEL, a
+carriage return; a tab unless the column allows one, and none does today). A row that fails any check goes
+to the reject store with its file, line number, reason, source org code and raw text (at most 2 KB, control
+characters replaced, longer lines marked truncated); the rest of the file loads. A control mismatch, a
+missing file or an unreadable file fails the whole business date, which is then not published; so does a
+line the parser cannot split (a carriage return inside a line) and a failed count check (every line
+received must be accepted or rejected exactly once).
+
+Data and control files are read only as regular files lying in the load folder itself: a symbolic link
+(even one pointing into the folder), a folder where a file belongs, a device or a pipe fails the date with
+its own message. A date folder of the server's inbox that is a link is refused too.
 
 `snapshot` feeds carry the full state of every open account on that date; `events` feeds carry that day's
 transactions only.

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bankcrm.auth.masking import FieldKind
+
 FieldType = Literal["str", "int", "decimal", "date", "code"]
 Check = Literal["id_no", "uscc", "mobile"]
 
@@ -30,6 +32,9 @@ class Column:
     """``id_no``: checked against the row's ``id_type`` (resident IDs by checksum, 15 digits upgraded);
     ``uscc``: unified social credit code checksum; ``mobile``: 11-digit mobile number."""
     non_negative: bool = False
+    allow_tab: bool = False
+    """A tab inside the field is data (never in a tab-delimited feed); otherwise it is refused as a
+    control character."""
 
 
 @dataclass(frozen=True)
@@ -376,6 +381,31 @@ FEEDS: tuple[Feed, ...] = (
 )
 
 BY_CODE: dict[str, Feed] = {f.code: f for f in FEEDS}
+
+# How the layouts' fields are classified wherever their values are shown (the reject viewer): the
+# masking types of the API (JR/T 0171 C2), values known to carry no personal information, and the rest
+# of a personal layout (free text, values that fail their column's format) masked conservatively.
+SENSITIVE_COLUMNS: dict[str, FieldKind] = {
+    "id_no": FieldKind.id_number,
+    "phone": FieldKind.phone,
+    "address": FieldKind.address,
+    "account_no": FieldKind.account_number,
+    "card_no": FieldKind.account_number,
+    "hpf_account_no": FieldKind.account_number,
+    "holding_id": FieldKind.account_number,
+    "contract_no": FieldKind.account_number,
+    "loan_no": FieldKind.account_number,
+}
+PLAIN_COLUMNS = frozenset(
+    {"cust_id", "name", "cust_name", "org_code", "org_name", "parent_code", "product_code", "txn_id", "txn_time"}
+)
+"""Text columns shown as the API shows them (names, source codes); typed columns are plain when their
+value has the column's format."""
+
+
+def personal(feed: Feed) -> bool:
+    """Layouts carrying personal information (every feed but the org code lists)."""
+    return feed.name != "org"
 
 
 def feed(code: str) -> Feed:

@@ -5,12 +5,21 @@ with every column as text (rows with the wrong number of columns or broken text 
 store with their line number), validate every row with SQL generated from the layouts, put bad rows
 in the reject store with the reason, check the control record, and only when every file of the date
 passes, publish the date in one transaction: readers see the previous complete state until the
-commit, and a crash at any point leaves them there. ``accepted + rejected = received`` per file.
+commit, and a crash at any point leaves them there. ``accepted + rejected = received`` per file is
+checked (a failed check fails the date).
+
+Files are read only as regular files lying in the load folder itself: a symbolic link, a folder or a
+device where a file belongs fails the date with its own message. A field holding a control character
+(NUL, escape, a carriage return; a tab unless its column allows one) rejects its row. Rejected rows
+keep at most ``RAW_LIMIT`` characters of their line (control characters replaced), and the source
+org code when the layout has one, by which the reject viewer scopes them.
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -22,10 +31,17 @@ from pathlib import Path
 import duckdb
 
 from bankcrm.etl.layouts import FEEDS, Feed
-from bankcrm.etl.rules import bad_expr, lit, q, reasons_expr, sql_type, trimmed, typed_expr
+from bankcrm.etl.rules import CONTROL, CONTROL_OR_TAB, bad_expr, lit, q, reasons_expr, sql_type, trimmed, typed_expr
 from bankcrm.warehouse import PgWarehouse, Warehouse, safe_path
 
 CHUNK = 16 * 1024 * 1024
+RAW_LIMIT = 2048
+"""Characters of a rejected line kept in the reject store; longer lines end with ``TRUNCATED``."""
+TRUNCATED = " …[截断 / truncated]"
+PAUSE_ENV = "BANKCRM_TEST_ETL_PAUSE"
+"""Tests only: ``<point>:<file>`` makes the loader, at that point (``before_publish`` or
+``after_publish``), create ``<file>.reached`` and wait until ``<file>`` exists, so that a test can
+kill the process exactly there."""
 
 
 class LoadFailed(Exception):
@@ -70,6 +86,16 @@ def ensure_schema(wh: Warehouse, feeds: Iterable[Feed] = FEEDS) -> None:
         "CREATE TABLE IF NOT EXISTS etl_published (business_date DATE PRIMARY KEY, published_at TIMESTAMP, "
         "files INTEGER, rows_accepted BIGINT, rows_rejected BIGINT)"
     )
+    # Added later (stores made before keep working): the run that published a date and its files'
+    # counts, written in the publishing transaction, so that a run whose process died after publishing
+    # is ended with the truth (etl/service.py); the source org code of a rejected row.
+    wh.execute("ALTER TABLE etl_published ADD COLUMN IF NOT EXISTS run_id BIGINT")
+    wh.execute("ALTER TABLE etl_reject ADD COLUMN IF NOT EXISTS org_code VARCHAR")
+    wh.execute(
+        "CREATE TABLE IF NOT EXISTS etl_published_file (business_date DATE NOT NULL, run_id BIGINT, "
+        "feed VARCHAR NOT NULL, file_name VARCHAR NOT NULL, received BIGINT, accepted BIGINT, rejected BIGINT, "
+        "amount_total DECIMAL(20, 2), seconds DOUBLE PRECISION)"
+    )
     for f in feeds:
         cols = ", ".join(f"{q(c.name)} {sql_type(c)}" for c in f.columns)
         wh.execute(f"CREATE TABLE IF NOT EXISTS {fact_table(f)} (business_date DATE NOT NULL, line_no BIGINT, {cols})")
@@ -80,6 +106,37 @@ def ensure_schema(wh: Warehouse, feeds: Iterable[Feed] = FEEDS) -> None:
             wh.execute(f"CREATE INDEX IF NOT EXISTS ix_{fact_table(f)}_date ON {fact_table(f)} (business_date)")
 
 
+def _pause(point: str) -> None:
+    spec = os.environ.get(PAUSE_ENV)
+    if not spec or not spec.startswith(point + ":"):
+        return
+    gate = Path(spec.split(":", 1)[1])
+    gate.with_name(gate.name + ".reached").touch()
+    while not gate.exists():
+        time.sleep(0.05)
+
+
+def checked_file(feed: Feed, path: Path, what: tuple[str, str]) -> Path:
+    """``path`` when it is a regular file lying in its folder (no symbolic link, nothing resolving
+    elsewhere); otherwise the date fails saying what is there instead."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        raise LoadFailed(f"缺少{what[0]} / {what[1]} missing: {path.name}", feed=feed.code) from None
+    if stat.S_ISLNK(st.st_mode):
+        raise LoadFailed(
+            f"{path.name} 是符号链接，拒绝读取 / is a symbolic link: refused (put the file itself in the folder)",
+            feed=feed.code,
+        )
+    if stat.S_ISDIR(st.st_mode):
+        raise LoadFailed(f"{path.name} 是目录而不是文件 / is a folder where a file belongs", feed=feed.code)
+    if not stat.S_ISREG(st.st_mode):
+        raise LoadFailed(f"{path.name} 不是普通文件 / is not a regular file", feed=feed.code)
+    if path.resolve().parent != path.parent.resolve():
+        raise LoadFailed(f"{path.name} 指向加载目录之外 / resolves outside the load folder", feed=feed.code)
+    return path
+
+
 def parse_business_date(text: str) -> date:
     try:
         return datetime.strptime(text, "%Y%m%d").date()
@@ -88,8 +145,7 @@ def parse_business_date(text: str) -> date:
 
 
 def read_control(feed: Feed, path: Path, business_date: str) -> tuple[int, Decimal]:
-    if not path.is_file():
-        raise LoadFailed(f"缺少控制文件 / control file missing: {path.name}", feed=feed.code)
+    checked_file(feed, path, ("控制文件", "control file"))
     try:
         text = path.read_text(encoding="utf-8").strip()
     except UnicodeDecodeError:
@@ -159,8 +215,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
     """Parse, validate and stage one file into temp tables ``pub_<feed>`` and ``rej_out_<feed>``."""
     started = time.perf_counter()
     result = FileResult(feed.code, path.name)
-    if not path.is_file():
-        raise LoadFailed(f"缺少数据文件 / data file missing: {path.name}", feed=feed.code)
+    checked_file(feed, path, ("数据文件", "data file"))
     ctl_rows, ctl_amount = read_control(feed, path.with_name(feed.control_name(business_date)), business_date)
     src = _utf8_copy(feed, path, tmp)
     if feed.header:
@@ -181,15 +236,24 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
         columns_sql = "{" + ", ".join(f"'o_{c.name}': 'VARCHAR'" for c in feed.columns) + "}"
         values = ", ".join(f"{trimmed('o_' + c.name)} AS {q(c.name)}" for c in feed.columns)
         sent = ", ".join(f"coalesce({q('o_' + c.name)}, '')" for c in feed.columns)
-        con.execute(
-            f"""CREATE TEMP TABLE checked_{code} AS
-            SELECT {names}, bad, CASE WHEN bad THEN concat_ws({lit(feed.delimiter)}, {sent}) END AS raw
-            FROM (SELECT *, {bad_expr(feed)} AS bad FROM (
-                SELECT *, {values} FROM read_csv($path, delim=$delim, header=$header, columns={columns_sql},
-                    auto_detect=false, quote='', escape='', store_rejects=true, rejects_table='rej_{code}',
-                    rejects_scan='scan_{code}', strict_mode=true)))""",
-            {"path": str(src), "delim": feed.delimiter, "header": feed.header},
-        )
+        try:
+            con.execute(
+                f"""CREATE TEMP TABLE checked_{code} AS
+                SELECT {names}, bad, CASE WHEN bad THEN concat_ws({lit(feed.delimiter)}, {sent}) END AS raw
+                FROM (SELECT *, {bad_expr(feed)} AS bad FROM (
+                    SELECT *, {values} FROM read_csv($path, delim=$delim, header=$header, columns={columns_sql},
+                        auto_detect=false, quote='', escape='', store_rejects=true, rejects_table='rej_{code}',
+                        rejects_scan='scan_{code}', strict_mode=true)))""",
+                {"path": str(src), "delim": feed.delimiter, "header": feed.header},
+            )
+        except duckdb.InvalidInputException:
+            # The parser gives up on the whole file (a carriage return inside a line of a file
+            # whose lines end differently); its message quotes no data but is long: say it plainly.
+            raise LoadFailed(
+                f"{path.name} 无法逐行解析（行内有回车符或行尾不一致）/ cannot be split into lines "
+                "(a carriage return inside a line, or mixed line endings)",
+                feed=code,
+            ) from None
     bad_unicode = con.execute(
         f"SELECT min(line) FROM rej_{code} WHERE error_type IN ('INVALID UNICODE', 'INVALID ENCODING')"
     ).fetchone()
@@ -238,25 +302,37 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
         + ", ".join(f"coalesce({q(c.name)}, '')" for c in feed.columns)
         + "))"
     )
+    # The source org code (bounded like the layout's column) scopes the rejected row for viewers;
+    # unknown (no such column, a broken line) means head office only.
+    org = (
+        f"CASE WHEN NOT regexp_matches(org_code, {lit(CONTROL_OR_TAB)}) THEN nullif(left(org_code, 16), '') END"
+        if "org_code" in {c.name for c in feed.columns}
+        else "NULL::VARCHAR"
+    )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE rej_out_{code} AS
-        SELECT strptime('{bd}', '%Y%m%d')::DATE AS business_date, '{code}' AS feed, $file AS file_name,
-               line_no, {raw} AS raw,
-               concat_ws('; ', nullif({reasons_expr(feed)}, ''),
-                         CASE WHEN occurrence > 1 THEN 'duplicate key (first at line ' || first_line || ')' END)
-                 AS reason
-        FROM rows_{code} WHERE bad OR occurrence > 1
-        UNION ALL
-        SELECT strptime('{bd}', '%Y%m%d')::DATE, '{code}', $file, line, any_value(csv_line),
-               string_agg(DISTINCT error_type || ': ' || error_message, '; ')
-        FROM rej_{code} GROUP BY line""",
+        SELECT business_date, feed, file_name, line_no,
+               CASE WHEN length(r) > {RAW_LIMIT} THEN left(r, {RAW_LIMIT}) || {lit(TRUNCATED)} ELSE r END AS raw,
+               left(reason, 2000) AS reason, org_code
+        FROM (SELECT *, regexp_replace(raw_sent, {lit(CONTROL)}, '�', 'g') AS r FROM (
+            SELECT strptime('{bd}', '%Y%m%d')::DATE AS business_date, '{code}' AS feed, $file AS file_name,
+                   line_no, {raw} AS raw_sent,
+                   concat_ws('; ', nullif({reasons_expr(feed)}, ''),
+                             CASE WHEN occurrence > 1 THEN 'duplicate key (first at line ' || first_line || ')' END)
+                     AS reason,
+                   {org} AS org_code
+            FROM rows_{code} WHERE bad OR occurrence > 1
+            UNION ALL
+            SELECT strptime('{bd}', '%Y%m%d')::DATE, '{code}', $file, line, any_value(csv_line),
+                   string_agg(DISTINCT error_type || ': ' || error_message, '; '), NULL::VARCHAR
+            FROM rej_{code} GROUP BY line))""",
         {"file": path.name},
     )
     result.accepted = int(
         con.execute(f"SELECT count(*) FROM rows_{code} WHERE NOT bad AND occurrence = 1").fetchone()[0]  # type: ignore[index]
     )
     result.rejected = int(con.execute(f"SELECT count(*) FROM rej_out_{code}").fetchone()[0])  # type: ignore[index]
-    assert result.accepted + result.rejected == result.received, (code, result)
+    check_counts(result)
     if ctl_rows != result.received:
         raise LoadFailed(
             f"{path.name} 行数与控制文件不符：文件 {result.received} 行，控制文件 {ctl_rows} 行 / "
@@ -282,6 +358,19 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
             )
     result.seconds = time.perf_counter() - started
     return result
+
+
+def check_counts(result: FileResult) -> None:
+    """Every received line is accepted or rejected, once: a real check (not an ``assert``, which
+    ``python -O`` removes), failing the date with the reason when the engine's counts disagree."""
+    if result.accepted + result.rejected != result.received:
+        raise LoadFailed(
+            f"{result.file_name} 行数核对失败：接收 {result.received}，"
+            f"接受 {result.accepted}，拒绝 {result.rejected} / "
+            f"count check failed: accepted {result.accepted} + rejected {result.rejected} "
+            f"!= received {result.received}; nothing published",
+            feed=result.feed,
+        )
 
 
 def check_order(wh: Warehouse, business_date: str) -> bool:
@@ -310,8 +399,10 @@ def load_date(
     business_date: str,
     feeds: Iterable[Feed] = FEEDS,
     on_file: Callable[[FileResult], None] | None = None,
+    run_id: int | None = None,
 ) -> DateResult:
-    """Validate every file of the date, then publish it atomically (or raise LoadFailed, publishing nothing)."""
+    """Validate every file of the date, then publish it atomically (or raise LoadFailed, publishing
+    nothing). ``run_id`` is recorded with the published date (and its files' counts)."""
     started = time.perf_counter()
     feeds = list(feeds)
     ensure_schema(wh, feeds)
@@ -324,7 +415,9 @@ def load_date(
                 result.files.append(fr)
                 if on_file:
                     on_file(fr)
-            _publish(wh, stage, feeds, business_date, result, Path(tmp))
+            _pause("before_publish")
+            _publish(wh, stage, feeds, business_date, result, Path(tmp), run_id)
+            _pause("after_publish")
         finally:
             for f in feeds:
                 _drop_staging(stage, f.code)
@@ -340,11 +433,17 @@ def _accepted_select(f: Feed, bd: str) -> str:
     )
 
 
-REJECT_COLUMNS = ("business_date", "feed", "file_name", "line_no", "raw", "reason")
+REJECT_COLUMNS = ("business_date", "feed", "file_name", "line_no", "raw", "reason", "org_code")
 
 
 def _publish(
-    wh: Warehouse, stage: duckdb.DuckDBPyConnection, feeds: list[Feed], bd: str, result: DateResult, tmp: Path
+    wh: Warehouse,
+    stage: duckdb.DuckDBPyConnection,
+    feeds: list[Feed],
+    bd: str,
+    result: DateResult,
+    tmp: Path,
+    run_id: int | None,
 ) -> None:
     """Replace the date's rows in the fact tables and the reject store and mark it published, in one
     transaction: on the DuckDB store straight from the staging tables, on PostgreSQL with COPY."""
@@ -371,14 +470,32 @@ def _publish(
                 stage.execute(f"INSERT INTO {fact_table(f)} BY NAME {_accepted_select(f, bd)}")
                 stage.execute(f"INSERT INTO etl_reject BY NAME SELECT * FROM rej_out_{f.code}")
         tx.execute("DELETE FROM etl_published WHERE business_date = :d", {"d": d})
+        tx.execute("DELETE FROM etl_published_file WHERE business_date = :d", {"d": d})
         tx.execute(
-            "INSERT INTO etl_published (business_date, published_at, files, rows_accepted, rows_rejected) "
-            "VALUES (:d, :at, :n, :a, :r)",
+            "INSERT INTO etl_published (business_date, published_at, files, rows_accepted, rows_rejected, run_id) "
+            "VALUES (:d, :at, :n, :a, :r, :run)",
             {
                 "d": d,
                 "at": datetime.now(UTC).replace(tzinfo=None),
                 "n": len(feeds),
                 "a": sum(x.accepted for x in result.files),
                 "r": sum(x.rejected for x in result.files),
+                "run": run_id,
             },
         )
+        for x in result.files:
+            tx.execute(
+                "INSERT INTO etl_published_file (business_date, run_id, feed, file_name, received, accepted, "
+                "rejected, amount_total, seconds) VALUES (:d, :run, :f, :n, :rc, :a, :rj, :amt, :s)",
+                {
+                    "d": d,
+                    "run": run_id,
+                    "f": x.feed,
+                    "n": x.file_name,
+                    "rc": x.received,
+                    "a": x.accepted,
+                    "rj": x.rejected,
+                    "amt": x.amount_total,
+                    "s": x.seconds,
+                },
+            )

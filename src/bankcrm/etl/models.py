@@ -33,6 +33,10 @@ class EtlRun(Base):
     source_dir: Mapped[str | None] = mapped_column(String(500))
     """The folder a queued run reads (given on the command line); None for loads from the inbox."""
     started_at: Mapped[datetime]
+    holder: Mapped[str | None] = mapped_column(String(120))
+    """The process running the load, ``host:pid:start`` (see ``etl.service.this_holder``)."""
+    heartbeat_at: Mapped[datetime | None]
+    """Renewed while the holder is alive; a run from another host is dead once it is older than the lease."""
     finished_at: Mapped[datetime | None]
     seconds: Mapped[float | None]
     rows_received: Mapped[int] = mapped_column(BigInteger, default=0)

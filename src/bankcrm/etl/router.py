@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 
 from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth import audit
+from bankcrm.auth.masking import FieldKind, mask
 from bankcrm.auth.principal import Principal
 from bankcrm.errors import BadRequest, Conflict, NotFound
-from bankcrm.etl import dq, service
+from bankcrm.etl import dq, rejects, service
 from bankcrm.etl.layouts import BY_CODE
-from bankcrm.etl.models import DqStatus, EtlRun, EtlRunFile, RunStatus
+from bankcrm.etl.models import DqIssue, DqStatus, EtlRun, EtlRunFile, RunStatus
 from bankcrm.etl.schemas import (
     DqCloseIn,
     DqIssueOut,
@@ -32,7 +33,6 @@ from bankcrm.etl.schemas import (
     RunOut,
     StartLoadIn,
 )
-from bankcrm.logging import redact_text
 from bankcrm.schemas import IdPath, KeyPath, Page, PageNo, PageSize
 
 router = APIRouter(prefix="/api/etl", tags=["etl"])
@@ -40,8 +40,15 @@ router = APIRouter(prefix="/api/etl", tags=["etl"])
 
 @router.get("/runs", operation_id="etl-runs")
 def list_runs(
-    db: DbSession, p: Annotated[Principal, requires("etl.view")], page: PageNo = 1, page_size: PageSize = 20
+    request: Request,
+    db: DbSession,
+    p: Annotated[Principal, requires("etl.view")],
+    page: PageNo = 1,
+    page_size: PageSize = 20,
 ) -> Page[RunOut]:
+    """Load runs, newest first; a run whose loading process died is ended first (with the truth)."""
+    if service.end_dead_runs(db, request.app.state.warehouse, request.app.state.clock):
+        db.commit()
     total = db.scalar(select(func.count()).select_from(EtlRun)) or 0
     rows = db.scalars(select(EtlRun).order_by(EtlRun.id.desc()).offset((page - 1) * page_size).limit(page_size))
     return Page[RunOut](items=[RunOut.model_validate(r) for r in rows], total=total)
@@ -61,6 +68,13 @@ def start_load(
             f"收件目录中没有 {body.business_date} 的文件 / no files for {body.business_date} in the inbox",
             code="no_files",
         )
+    if folder.is_symlink() or folder.resolve().parent != inbox.resolve():
+        raise BadRequest(
+            f"{body.business_date} 是指向收件目录之外的链接 / the folder of {body.business_date} is a link: refused",
+            code="folder_refused",
+        )
+    if service.end_dead_runs(db, request.app.state.warehouse, request.app.state.clock):
+        db.commit()  # ended whatever follows (a 409 rolls the request back)
     if db.scalar(select(func.count()).select_from(EtlRun).where(EtlRun.status == RunStatus.running)):
         raise Conflict("已有加载任务在运行 / a load is running already", code="load_running")
     run = service.start_run(db, body.business_date, actor=p.actor, clock=request.app.state.clock)
@@ -112,27 +126,16 @@ def list_rejects(
     page: PageNo = 1,
     page_size: PageSize = 50,
 ) -> Page[RejectOut]:
-    """Rejected rows of one file of a run. Rejected lines carry customers' data as sent: ID, card and
-    phone numbers in them are masked for callers without ``customer.unmask``."""
+    """Rejected rows of one file of a run, in the caller's scope (by the row's source org; lines whose
+    org cannot be known for head office only), each field masked by its classification unless the
+    caller may unmask (see ``etl.rejects``)."""
     run = db.get(EtlRun, run_id)
     if run is None or feed not in BY_CODE:
         raise NotFound("加载任务或文件不存在 / run or file not found")
-    wh = request.app.state.warehouse()
-    d = f"{run.business_date[:4]}-{run.business_date[4:6]}-{run.business_date[6:]}"
-    total = wh.scalar(
-        "SELECT count(*) FROM etl_reject WHERE business_date = CAST(:d AS DATE) AND feed = :f", {"d": d, "f": feed}
+    items, total = rejects.list_rejects(
+        db, request.app.state.warehouse(), p, run, BY_CODE[feed], page=page, page_size=page_size
     )
-    rows = wh.query(
-        "SELECT file_name, line_no, raw, reason FROM etl_reject WHERE business_date = CAST(:d AS DATE) AND feed = :f "
-        "ORDER BY line_no LIMIT :n OFFSET :o",
-        {"d": d, "f": feed, "n": page_size, "o": (page - 1) * page_size},
-    )
-    clear = p.can_unmask
-    items = [
-        RejectOut(file_name=r[0], line_no=r[1], raw=r[2] if clear or r[2] is None else redact_text(r[2]), reason=r[3])
-        for r in rows
-    ]
-    return Page[RejectOut](items=items, total=int(total))
+    return Page[RejectOut](items=items, total=total)
 
 
 @router.get("/dq/issues", operation_id="etl-dq_issues")
@@ -144,8 +147,17 @@ def list_dq_issues(
     page: PageNo = 1,
     page_size: PageSize = 20,
 ) -> Page[DqIssueOut]:
-    rows, total = dq.list_issues(db, kind=kind, status=status, page=page, page_size=page_size)
-    return Page[DqIssueOut](items=[DqIssueOut.model_validate(r) for r in rows], total=total)
+    """Issues about customers in the caller's scope (issues naming no customer: head office only);
+    ID numbers masked, and the source account number a link issue names, unless the caller may unmask."""
+    rows, total = dq.list_issues(db, p, kind=kind, status=status, page=page, page_size=page_size)
+    return Page[DqIssueOut](items=[_issue_out(r, p) for r in rows], total=total)
+
+
+def _issue_out(issue: DqIssue, p: Principal) -> DqIssueOut:
+    out = DqIssueOut.model_validate(issue)
+    if issue.kind != "unmapped_org" and out.ref and not p.can_unmask:  # ref is a source account number
+        out.ref = mask(FieldKind.account_number, out.ref)
+    return out
 
 
 @router.post("/dq/issues/{issue_id}/close", operation_id="etl-dq_close")
@@ -154,7 +166,7 @@ def close_dq_issue(
 ) -> DqIssueOut:
     if body.status == DqStatus.open:
         raise BadRequest("请选择已解决或忽略 / choose resolved or dismissed", code="invalid_status")
-    return DqIssueOut.model_validate(dq.close_issue(db, p, issue_id, body.status, body.note, now=now))
+    return _issue_out(dq.close_issue(db, p, issue_id, body.status, body.note, now=now), p)
 
 
 @router.get("/org-mappings", operation_id="etl-org_mappings")

@@ -62,10 +62,22 @@ def uscc_ok(expr: str) -> str:
     )
 
 
+# Control characters no field may hold (the API refuses them too): C0 but tab, and DEL; a carriage
+# return inside a line is one of them. A tab only where the layout's column allows it.
+CONTROL = r"[\x00-\x08\x0a-\x1f\x7f]"
+CONTROL_OR_TAB = r"[\x00-\x1f\x7f]"
+
+
+def control_reason(c: Column) -> str:
+    return f"控制字符 / control character in field {c.name}"
+
+
 def column_checks(feed: Feed, c: Column) -> list[tuple[str, str]]:
     """(failing condition, reason) pairs for one column; conditions are true when the value is bad."""
     x = v(c)
     out: list[tuple[str, str]] = []
+    pattern = CONTROL if c.allow_tab else CONTROL_OR_TAB
+    out.append((f"regexp_matches({x}, {lit(pattern)})", control_reason(c)))
     if c.required:
         out.append((f"{x} IS NULL", f"{c.name}: missing"))
     if c.max_length:

@@ -45,11 +45,21 @@ class RunDetailOut(RunOut):
     files: list[RunFileOut]
 
 
+class RejectFieldOut(Out):
+    name: str
+    """The layout's column, or ``#n`` for the n-th field of a line that does not fit the layout."""
+    value: str
+    """Masked by the column's classification unless the caller may unmask; long values are cut (…)."""
+
+
 class RejectOut(Out):
     file_name: str
     line_no: int
     raw: str | None
-    """The line as received; ID, card and phone numbers in it are masked unless the caller may unmask."""
+    """The line as received (at most 2 KB), only for callers who may unmask; None for the others."""
+    truncated: bool
+    """The line was longer than what is kept."""
+    fields: list[RejectFieldOut]
     reason: str
 
 

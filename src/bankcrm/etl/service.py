@@ -1,19 +1,35 @@
 """Running a load with its job record: the run is visible (running) from its start, and ends
-published or failed with the reason, per-file counts and durations."""
+published or failed with the reason, per-file counts and durations.
+
+The warehouse and the operational store are different databases, so a run's end cannot be written in
+the transaction that publishes its date. The order makes a crash between them repairable: the
+publishing transaction records the run id and the files' counts in the warehouse
+(``etl_published.run_id``, ``etl_published_file``), and a running run names its holder process and
+renews a heartbeat. A run whose holder is gone (its process is no longer alive on this host, or its
+heartbeat is older than the lease) is ended by ``end_dead_runs`` with the truth read from the
+warehouse: published with the published counts, or failed with nothing published. The next load
+attempt, the server's start (its queue poller) and the run list call it.
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
+import os
+import socket
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bankcrm.auth import audit
+from bankcrm.auth.audit import SYSTEM_ACTOR
 from bankcrm.auth.principal import Actor
 from bankcrm.clock import Clock
 from bankcrm.customers import tiers
@@ -32,11 +48,155 @@ BULK_CHANGED = ("customer", "account_link", "customer_tier_change", "dq_issue", 
 
 log = logging.getLogger("bankcrm.etl")
 
+LEASE = timedelta(minutes=2)
+"""A run whose holder is on another host is dead once its heartbeat is older than this."""
+HEARTBEAT_EVERY = 20.0
+"""Seconds between heartbeats of a running load."""
+DIED_UNPUBLISHED = "加载进程已终止，未发布任何数据 / the loading process died; nothing published"
+DIED_PUBLISHED = (
+    "加载进程在发布后终止：数据已发布，身份识别与快照可能未完成，请重新加载该日期 / the loading process died "
+    "after publishing: the date is published; identity resolution and the snapshot may be incomplete, "
+    "load the date again to complete them"
+)
+
+
+def _start_ticks(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (Linux), so a reused pid is not taken for it."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def this_holder() -> str:
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_start_ticks(pid) or '-'}"
+
+
+def _process_alive(pid: int, ticks: str) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, someone else's
+    if ticks == "-":
+        return True
+    now = _start_ticks(pid)
+    return now is None or now == ticks
+
+
+def holder_alive(run: EtlRun, now: datetime) -> bool:
+    """On this host the holder's process decides; elsewhere (or for runs without a holder, from before
+    holders were recorded) the heartbeat, against ``LEASE``."""
+    if run.holder:
+        host, _, rest = run.holder.partition(":")
+        pid, _, ticks = rest.partition(":")
+        if host == socket.gethostname() and pid.isdigit():
+            return _process_alive(int(pid), ticks or "-")
+    return (run.heartbeat_at or run.started_at) + LEASE > now
+
+
+def beat(factory: sessionmaker[Session], run_id: int, clock: Clock) -> None:
+    with factory() as db:
+        db.execute(
+            update(EtlRun)
+            .where(EtlRun.id == run_id, EtlRun.status == RunStatus.running)
+            .values(heartbeat_at=clock.now())
+        )
+        db.commit()
+
+
+class Heartbeat:
+    """Renews a running load's heartbeat from a thread of its own (the load itself may sit in one
+    engine statement for minutes); a failed beat is logged and retried at the next one."""
+
+    def __init__(self, factory: sessionmaker[Session], run_id: int, clock: Clock, every: float = HEARTBEAT_EVERY):
+        self._stop = threading.Event()
+        self._factory = factory
+        self._thread = threading.Thread(
+            target=self._run, args=(factory, run_id, clock, every), name=f"bankcrm-etl-heartbeat-{run_id}", daemon=True
+        )
+
+    def _run(self, factory: sessionmaker[Session], run_id: int, clock: Clock, every: float) -> None:
+        while not self._stop.wait(every):
+            try:
+                beat(factory, run_id, clock)
+            except Exception:
+                log.warning("renewing a load's heartbeat failed", extra={"run_id": run_id}, exc_info=True)
+
+    def __enter__(self) -> Heartbeat:
+        # A factory bound to one connection (the tests' rolled-back transaction) cannot serve a second
+        # thread: then the beats are left out (the holder's pid still tells a dead run on this host).
+        if not isinstance(self._factory.kw.get("bind"), Connection):
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
+def end_dead_runs(db: Session, warehouse: Callable[[], Warehouse], clock: Clock) -> list[int]:
+    """End every running run whose holder is gone, with the truth from the warehouse: a date its run
+    published is ``published`` with the published counts, otherwise the run ``failed`` (nothing of it
+    was published). Audited, logged; the caller commits. Returns the ids ended."""
+    now = clock.now()
+    ended: list[int] = []
+    for run in list(db.scalars(select(EtlRun).where(EtlRun.status == RunStatus.running).order_by(EtlRun.id))):
+        if holder_alive(run, now):
+            continue
+        published = warehouse().query(
+            "SELECT p.business_date, f.feed, f.file_name, f.received, f.accepted, f.rejected, f.amount_total, "
+            "f.seconds FROM etl_published p LEFT JOIN etl_published_file f "
+            "ON f.business_date = p.business_date AND f.run_id = p.run_id WHERE p.run_id = :r ORDER BY f.feed",
+            {"r": run.id},
+        )
+        status, message = (RunStatus.published, DIED_PUBLISHED) if published else (RunStatus.failed, DIED_UNPUBLISHED)
+        # One ender wins (the run list, the poller and a load attempt may meet here).
+        won = db.execute(
+            update(EtlRun)
+            .where(EtlRun.id == run.id, EtlRun.status == RunStatus.running)
+            .values(status=status, message=message, finished_at=now)
+        )
+        if won.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        files = [
+            FileResult(r[1], r[2], int(r[3]), int(r[4]), int(r[5]), Decimal(r[6]), float(r[7]))
+            for r in published
+            if r[1] is not None
+        ]
+        db.refresh(run)
+        _record_files(db, run, files, now)
+        audit.append(
+            db,
+            SYSTEM_ACTOR,
+            "etl.load.abandoned",
+            at=now,
+            target_type="etl_run",
+            target_id=run.id,
+            detail={"business_date": run.business_date, "status": status.value, "holder": run.holder},
+        )
+        log.warning(
+            "ended a load run whose process is gone",
+            extra={"run_id": run.id, "holder": run.holder, "status": status.value},
+        )
+        ended.append(run.id)
+    db.flush()
+    return ended
+
 
 def start_run(db: Session, business_date: str, *, actor: Actor, clock: Clock) -> EtlRun:
-    """The run's record, visible as ``running`` from now on (the caller commits)."""
+    """The run's record, visible as ``running`` from now on, held by this process (the caller commits)."""
     run = EtlRun(
-        business_date=business_date, status=RunStatus.running, actor_username=actor.username, started_at=clock.now()
+        business_date=business_date,
+        status=RunStatus.running,
+        actor_username=actor.username,
+        started_at=clock.now(),
+        holder=this_holder(),
+        heartbeat_at=clock.now(),
     )
     db.add(run)
     db.flush()
@@ -76,7 +236,7 @@ def claim_queued(factory: sessionmaker[Session], clock: Clock) -> tuple[int, str
         claimed = db.execute(
             update(EtlRun)
             .where(EtlRun.id == run_id, EtlRun.status == RunStatus.queued)
-            .values(status=RunStatus.running, started_at=clock.now())
+            .values(status=RunStatus.running, started_at=clock.now(), holder=this_holder(), heartbeat_at=clock.now())
         )
         db.commit()
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
@@ -109,13 +269,33 @@ def serve_queue(
     stop: threading.Event,
     every: float = 2.0,
 ) -> None:
-    """The server's side of the hand-off: claim queued runs and run them in the job runner."""
-    while not stop.wait(every):
+    """The server's side of the hand-off: claim queued runs and run them in the job runner. Also ends
+    runs whose process died (at the server's start, then at every turn). A busy or unreachable store
+    (``database is locked``) is logged and retried with a growing pause: the poller never dies."""
+    wait = 0.0
+    failures = 0
+    while not stop.wait(wait):
+        wait = every
         try:
+            with factory() as db:
+                if end_dead_runs(db, warehouse, clock):
+                    db.commit()
             claimed = claim_queued(factory, clock)
+        except OperationalError as e:
+            failures += 1
+            wait = min(every * 2**failures, 60.0)
+            # The driver's message names the statement, never values (they are bound); the class is enough.
+            log.warning(
+                "the store is busy or unreachable; the load queue retries",
+                extra={"error": type(e.orig).__name__, "failures": failures, "retry_in": wait},
+            )
+            continue
         except Exception:
+            failures += 1
+            wait = min(every * 2**failures, 60.0)
             log.exception("claiming queued loads failed")
             continue
+        failures = 0
         if claimed is None:
             continue
         run_id, business_date, folder, actor = claimed
@@ -150,8 +330,24 @@ def run_load(
     feeds = feeds or list(FEEDS)
     if run_id is None:
         with factory() as db:
+            end_dead_runs(db, lambda: wh, clock)  # this attempt ends earlier runs whose process died
             run_id = start_run(db, business_date, actor=actor, clock=clock).id
             db.commit()
+    with Heartbeat(factory, run_id, clock):
+        return _load(factory, wh, in_dir, business_date, actor, clock, feeds, on_file, run_id)
+
+
+def _load(
+    factory: sessionmaker[Session],
+    wh: Warehouse,
+    in_dir: Path,
+    business_date: str,
+    actor: Actor,
+    clock: Clock,
+    feeds: list[Feed],
+    on_file: Callable[[FileResult], None] | None,
+    run_id: int,
+) -> EtlRun:
     status, message, failed_feed = RunStatus.published, None, None
     files: list[FileResult] = []
     replaced = False
@@ -164,7 +360,7 @@ def run_load(
     resolution: Resolution | None = None
     try:
         require_tree_for_load(factory)
-        result = load_date(wh, in_dir, business_date, feeds, on_file=seen)
+        result = load_date(wh, in_dir, business_date, feeds, on_file=seen, run_id=run_id)
         replaced = result.replaced
         if {f.code for f in feeds} >= {f.code for f, _ in holder_feeds()}:
             with factory() as db:
@@ -217,27 +413,11 @@ def _finish(
     now = clock.now()
     run.status, run.message, run.failed_feed, run.replaced = status, message, failed_feed, replaced
     run.finished_at = now
-    run.seconds = (now - run.started_at).total_seconds()
-    run.rows_received = sum(f.received for f in files)
-    run.rows_accepted = sum(f.accepted for f in files)
-    run.rows_rejected = sum(f.rejected for f in files)
     if resolution is not None:
         run.customers_created = resolution.customers_created
         run.links_created = resolution.links_created
         run.dq_issues = resolution.issues_raised
-    for f in files:
-        db.add(
-            EtlRunFile(
-                run_id=run.id,
-                feed=f.feed,
-                file_name=f.file_name,
-                received=f.received,
-                accepted=f.accepted,
-                rejected=f.rejected,
-                amount_total=f.amount_total,
-                seconds=f.seconds,
-            )
-        )
+    _record_files(db, run, files, now)
     if actor is not None:
         audit.append(
             db,
@@ -256,3 +436,25 @@ def _finish(
     db.commit()
     db.refresh(run)
     return run
+
+
+def _record_files(db: Session, run: EtlRun, files: list[FileResult], now: datetime) -> None:
+    """The run's counts and its files (replacing any recorded before: the truth written last wins)."""
+    run.rows_received = sum(f.received for f in files)
+    run.rows_accepted = sum(f.accepted for f in files)
+    run.rows_rejected = sum(f.rejected for f in files)
+    run.seconds = (now - run.started_at).total_seconds()
+    db.execute(delete(EtlRunFile).where(EtlRunFile.run_id == run.id))
+    for f in files:
+        db.add(
+            EtlRunFile(
+                run_id=run.id,
+                feed=f.feed,
+                file_name=f.file_name,
+                received=f.received,
+                accepted=f.accepted,
+                rejected=f.rejected,
+                amount_total=f.amount_total,
+                seconds=f.seconds,
+            )
+        )

@@ -190,7 +190,8 @@ def ensure_schema(wh: Warehouse) -> None:
         have = [
             r[0]
             for r in wh.query(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = :t ORDER BY ordinal_position",
+                "SELECT column_name FROM information_schema.columns WHERE table_name = :t "
+                "AND table_schema = current_schema() ORDER BY ordinal_position",
                 {"t": name},
             )
         ]

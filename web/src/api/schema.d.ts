@@ -382,7 +382,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Dq Issues */
+        /**
+         * List Dq Issues
+         * @description Issues about customers in the caller's scope (issues naming no customer: head office only);
+         *     ID numbers masked, and the source account number a link issue names, unless the caller may unmask.
+         */
         get: operations["etl-dq_issues"];
         put?: never;
         post?: never;
@@ -529,7 +533,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Runs */
+        /**
+         * List Runs
+         * @description Load runs, newest first; a run whose loading process died is ended first (with the truth).
+         */
         get: operations["etl-runs"];
         put?: never;
         /**
@@ -570,8 +577,9 @@ export interface paths {
         };
         /**
          * List Rejects
-         * @description Rejected rows of one file of a run. Rejected lines carry customers' data as sent: ID, card and
-         *     phone numbers in them are masked for callers without ``customer.unmask``.
+         * @description Rejected rows of one file of a run, in the caller's scope (by the row's source org; lines whose
+         *     org cannot be known for head office only), each field masked by its classification unless the
+         *     caller may unmask (see ``etl.rejects``).
          */
         get: operations["etl-rejects"];
         put?: never;
@@ -2473,8 +2481,17 @@ export interface components {
              */
             record_date: string;
         };
+        /** RejectFieldOut */
+        RejectFieldOut: {
+            /** Name */
+            name: string;
+            /** Value */
+            value: string;
+        };
         /** RejectOut */
         RejectOut: {
+            /** Fields */
+            fields: components["schemas"]["RejectFieldOut"][];
             /** File Name */
             file_name: string;
             /** Line No */
@@ -2483,6 +2500,8 @@ export interface components {
             raw: string | null;
             /** Reason */
             reason: string;
+            /** Truncated */
+            truncated: boolean;
         };
         /** RelinkIn */
         RelinkIn: {
