@@ -67,7 +67,15 @@ class Warehouse:
         raise NotImplementedError
 
     def table_exists(self, name: str) -> bool:
-        return bool(self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = :t", {"t": name}))
+        # In the store's own schema only: on PostgreSQL another schema of the database may hold a table of
+        # the same name (a second installation, a test's scratch schema).
+        return bool(
+            self.scalar(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_name = :t AND table_schema = current_schema()",
+                {"t": name},
+            )
+        )
 
     def reader(self) -> Warehouse:
         """A handle for one request or job (DuckDB: a cursor of the shared connection)."""

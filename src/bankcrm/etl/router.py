@@ -11,6 +11,7 @@ from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth import audit
 from bankcrm.auth.masking import FieldKind, mask
 from bankcrm.auth.principal import Principal
+from bankcrm.db import write_lock
 from bankcrm.errors import BadRequest, Conflict, NotFound
 from bankcrm.etl import dq, rejects, service
 from bankcrm.etl.layouts import BY_CODE
@@ -75,6 +76,7 @@ def start_load(
         )
     if service.end_dead_runs(db, request.app.state.warehouse, request.app.state.clock):
         db.commit()  # ended whatever follows (a 409 rolls the request back)
+    write_lock(db)  # SQLite: two starts at once must not both see no running run
     if db.scalar(select(func.count()).select_from(EtlRun).where(EtlRun.status == RunStatus.running)):
         raise Conflict("已有加载任务在运行 / a load is running already", code="load_running")
     run = service.start_run(db, body.business_date, actor=p.actor, clock=request.app.state.clock)
