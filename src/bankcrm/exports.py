@@ -1,5 +1,7 @@
 """Excel exports (STA-4), written once: purpose stated, size capped, user and time in the file,
-sensitive fields masked as in every response, each export audited with its row count.
+sensitive fields masked as in every response, a customer's amounts written as bands (10万–50万 /
+100k–500k, in the file's language) for callers without ``customer.amount.view``, each export audited
+with its row count.
 
 Rows are the same response models the list endpoints return, dumped with the same serializers,
 so an export can never show more than the screen does.
@@ -109,12 +111,15 @@ def workbook_bytes(
     ws.append(row("导出时间（UTC）" if zh else "Exported at (UTC)", now.strftime("%Y-%m-%d %H:%M:%S")))
     ws.append(row("用途" if zh else "Purpose", purpose))
     ws.append(row("行数" if zh else "Rows", len(rows)))
-    masked = "否" if p.can_unmask else "是"
-    ws.append(row("敏感信息已脱敏" if zh else "Sensitive fields masked", masked if zh else str(not p.can_unmask)))
+    masked = ("否" if p.can_unmask else "是") if zh else str(not p.can_unmask)
+    if not p.can_view_amounts:
+        masked += "（客户金额以区间显示）" if zh else " (customer amounts as bands)"
+    ws.append(row("敏感信息已脱敏" if zh else "Sensitive fields masked", masked))
     ws.append([])
     ws.append(row(*(c.header(lang) for c in columns), strong=True))
     for model in rows:
-        data = model.model_dump(mode="json")  # the same (masking) serializers as the API
+        # The same (masking) serializers as the API; a banded amount becomes the band's text.
+        data = model.model_dump(mode="json", context={"band_lang": lang})
         ws.append([_text_cell(ws, _cell_value(data.get(c.key))) for c in columns])
     buf = io.BytesIO()
     wb.save(buf)
@@ -141,7 +146,13 @@ def xlsx_response(
         "data.export",
         at=now,
         target_type=what,
-        detail={"rows": len(rows), "purpose": purpose, "filters": filters, "masked": not p.can_unmask},
+        detail={
+            "rows": len(rows),
+            "purpose": purpose,
+            "filters": filters,
+            "masked": not p.can_unmask,
+            "amounts_banded": not p.can_view_amounts,
+        },
     )
     filename = f"{what}-{now:%Y%m%d-%H%M%S}.xlsx"
     return Response(

@@ -21,6 +21,7 @@ from bankcrm.auth.masking import (
 from bankcrm.auth.models import AuditRecord
 
 from ..builders import Bank, login, make_role, make_user
+from ..customers.test_overview import loaded  # noqa: F401  (the fixture)
 
 FULL_ID = re.compile(r"(?<![\dA-Z*])\d{17}[\dX](?![\dA-Z])|(?<!\d)\d{15}(?!\d)")
 FULL_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -138,3 +139,143 @@ def test_response_models_mask_by_default_outside_any_request() -> None:
     )
     dumped = c.model_dump_json()
     assert "110101199003071234" not in dumped and "13812341234" not in dumped and "湖南路" not in dumped
+
+
+# --- Amounts (SEC-3, decision 0017): a customer's figures are bands for roles without the right. ---
+
+
+def test_amount_bands() -> None:
+    from decimal import Decimal
+
+    from bankcrm.auth.masking import band_text, is_band_edge
+
+    zh = {
+        "0": "<1万",
+        "9999.99": "<1万",
+        "10000": "1万–5万",
+        "123456.78": "10万–50万",
+        "999999.99": "50万–100万",
+        "1000000": "100万–500万",
+        "9999999": "500万–1000万",
+        "10000000": "≥1000万",
+        "-250000": "-(10万–50万)",
+        "-5": "-(<1万)",
+    }
+    assert {v: band_text(v) for v in zh} == zh
+    assert band_text("123456.78", "en-US") == "100k–500k" and band_text("-20000000", "en-US") == "-(≥10M)"
+    assert band_text(Decimal("5000000"), "en-US") == "5M–10M"
+    assert is_band_edge(Decimal("100000.00")) and is_band_edge(-50000) and is_band_edge(0)
+    assert not is_band_edge(Decimal("100000.01")) and not is_band_edge(123)
+
+
+def test_every_amount_named_field_in_the_api_is_banded() -> None:
+    from bankcrm.auth.masking import AMOUNT_FIELD_NAMES
+
+    doc = create_app().openapi()
+    offenders, seen = [], 0
+    for name, schema in doc["components"]["schemas"].items():
+        if name.endswith("In") or "Query" in name:
+            continue  # request bodies (search bounds) are not responses
+        for prop, spec in schema.get("properties", {}).items():
+            if prop not in AMOUNT_FIELD_NAMES:
+                continue
+            seen += 1
+            variants = [spec, *spec.get("anyOf", [])]
+            if not any(v.get("x-sensitive") == "amount" for v in variants):
+                offenders.append(f"{name}.{prop}")
+    assert seen > 20 and not offenders, offenders
+
+
+def _amounts_of_the_bank(wh: Any) -> set[str]:
+    """Every per-account and per-customer figure of the loaded bank as the API would write it."""
+    rows = wh.query("SELECT balance, mtd_avg, qtd_avg, ytd_avg, amount FROM s_account_balance")
+    rows += wh.query("SELECT deposits, wealth, aum, loans, deposits_mtd_avg, aum_ytd_avg FROM s_customer_balance")
+    rows += wh.query("SELECT amount, balance_after FROM s_recent_txn")
+    return {str(v) for r in rows for v in r if v is not None and abs(v) >= 100}
+
+
+def _band_values(obj: Any) -> list[Any]:
+    """The values under amount-named keys anywhere in a JSON body."""
+    from bankcrm.auth.masking import AMOUNT_FIELD_NAMES
+
+    if isinstance(obj, list):
+        return [x for v in obj for x in _band_values(v)]
+    if isinstance(obj, dict):
+        out = [v for k, v in obj.items() if k in AMOUNT_FIELD_NAMES and v is not None]
+        return out + [x for k, v in obj.items() if k not in AMOUNT_FIELD_NAMES for x in _band_values(v)]
+    return []
+
+
+def test_a_role_without_the_amount_right_sees_bands_everywhere(
+    loaded: Any,  # noqa: F811
+    client: TestClient,
+    db: Session,
+    clock: Any,
+) -> None:
+    """The sweep: 360, transactions, the linked queries and their exports show no figure of a customer as a
+    number to a role without ``customer.amount.view``; with it, the numbers."""
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from bankcrm.orgs.models import Org
+
+    from ..builders import role
+
+    wh = loaded
+    root = db.scalars(select(Org).where(Org.parent_id.is_(None))).one()
+    make_user(db, org=root, roles=[role(db, "analyst")], username="analyst", now=clock.now())
+    db.commit()
+    amounts = _amounts_of_the_bank(wh)
+    cid = wh.query("SELECT customer_id FROM s_customer_balance ORDER BY aum DESC LIMIT 1")[0][0]
+    corp = {"page_size": 200}
+    export = {"purpose": "核对", "lang": "en-US"}
+
+    def bodies() -> list[tuple[str, Any]]:
+        return [
+            ("360", client.get(f"/api/customers/{cid}/overview").json()),
+            ("txn", client.get(f"/api/customers/{cid}/transactions", params={"page_size": 200}).json()),
+            ("personal", client.post("/api/query/personal-accounts", json={"page_size": 200}).json()),
+            ("passbooks", client.post("/api/query/passbooks", json={"page_size": 200}).json()),
+            ("corporate", client.post("/api/query/corporate", json=corp).json()),
+            ("top", client.post("/api/query/top-corporate", json={"n": 100}).json()),
+        ]
+
+    def sheets() -> list[list[Any]]:
+        out = []
+        for path in ("personal-accounts", "corporate", "top-corporate"):
+            r = client.post(f"/api/query/{path}/export", json=export | ({"n": 100} if path == "top-corporate" else {}))
+            assert r.status_code == 200, r.text
+            ws = load_workbook(io.BytesIO(r.content), read_only=True).active
+            assert ws is not None
+            out.append([c for row in list(ws.iter_rows(values_only=True))[8:] for c in row if c not in (None, "")])
+        return out
+
+    login(client, "analyst")
+    banded = bodies()
+    for what, body in banded:
+        values = _band_values(body)
+        assert values, what  # the sweep looks at something
+        assert all(isinstance(v, dict) and set(v) == {"lo", "hi", "negative"} for v in values), (what, values[:3])
+        leaked = [a for a in amounts if f'"{a}"' in str(body).replace("'", '"')]
+        assert not leaked, (what, leaked[:3])
+    cells = [c for sheet in sheets() for c in sheet]
+    assert any(isinstance(c, str) and re.fullmatch(r"-?\(?(<|≥)?\d+[kM](–\d+[kM])?\)?", c) for c in cells)
+    assert not [c for c in cells if str(c) in amounts]
+    # Bounds: band edges only (free bounds would find an amount to the cent by halving).
+    r = client.post("/api/query/personal-accounts", json={"balance_min": "123456.78"})
+    assert r.status_code == 403 and r.json()["code"] == "amount_search"
+    assert (
+        client.post("/api/query/personal-accounts", json={"balance_min": 100000, "balance_max": 500000}).status_code
+        == 200
+    )
+
+    login(client, "hq")
+    for what, body in bodies():
+        values = _band_values(body)
+        assert values and all(isinstance(v, str) and Decimal(v) is not None for v in values), what
+    o = client.get(f"/api/customers/{cid}/overview").json()
+    assert o["totals"]["aum"] in amounts
+    assert any(str(c) in amounts for sheet in sheets() for c in sheet)
+    assert client.post("/api/query/personal-accounts", json={"balance_min": "123456.78"}).status_code == 200

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bankcrm.auth import sessions
-from bankcrm.auth.masking import set_unmask
+from bankcrm.auth.masking import set_amount_view, set_unmask
 from bankcrm.auth.permissions import CODES, SELF_SERVICE
 from bankcrm.auth.principal import Principal
 from bankcrm.clock import Clock
@@ -111,6 +111,7 @@ class Requires:
 
     async def __call__(self, request: Request, db: DbSession) -> Principal:
         set_unmask(False)
+        set_amount_view(False)
         check_write_origin(request)
         token = request.cookies.get(SESSION_COOKIE)
         resolved = await run_in_threadpool(_authenticate, db, token, ip=client_ip(request), now=now(request))
@@ -132,6 +133,7 @@ class Requires:
         request.state.auth_session_id = resolved.session_id
         request.state.csrf_token = resolved.csrf_token
         set_unmask(principal.can_unmask)
+        set_amount_view(principal.can_view_amounts)
         return principal
 
 
@@ -143,6 +145,7 @@ class PublicAccess:
 
     async def __call__(self, request: Request) -> None:
         set_unmask(False)
+        set_amount_view(False)
         check_write_origin(request)
 
 

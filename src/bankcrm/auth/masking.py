@@ -9,6 +9,12 @@ built anywhere without an authenticated caller is masked too.
 
 Classes follow JR/T 0171-2020 (个人金融信息保护技术规范): C3 authentication information is never
 returned at all; C2 (identity numbers, phone, account and card numbers, address) is masked here.
+
+Amounts of one customer's holdings (balances, AUM, daily averages, loan and transaction amounts: C2
+property information) are typed ``MaskedAmount`` and leave as a band (``AmountBand``: 10万–50万)
+unless the caller holds ``customer.amount.view`` (see decision 0017); the flag is set per request
+like the unmask flag and defaults to *banded*. Totals over many customers are not personal and stay
+numbers.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
-from pydantic import PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, Field, PlainSerializer, SerializationInfo, WithJsonSchema
 
 
 class InfoClass(enum.StrEnum):
@@ -36,10 +43,25 @@ class FieldKind(enum.StrEnum):
 
 
 _unmask: ContextVar[bool] = ContextVar("bankcrm_unmask", default=False)
+_amounts: ContextVar[bool] = ContextVar("bankcrm_amounts", default=False)
 
 
 def set_unmask(allowed: bool) -> None:
     _unmask.set(allowed)
+
+
+def set_amount_view(allowed: bool) -> None:
+    """Whether this request's caller sees a customer's amounts as numbers (else as bands)."""
+    _amounts.set(allowed)
+
+
+@contextmanager
+def amounts_visible(allowed: bool = True) -> Iterator[None]:
+    token = _amounts.set(allowed)
+    try:
+        yield
+    finally:
+        _amounts.reset(token)
 
 
 @contextmanager
@@ -141,3 +163,108 @@ def mask_field_value(field: str, value: str | None) -> str | None:
 
 # Field names that, wherever they appear in a response schema, must carry one of the types above.
 SENSITIVE_FIELD_NAMES = frozenset({"id_no", "id_number", "phone", "mobile", "account_no", "card_no", "address"})
+
+
+# --- Amounts (SEC-3): one customer's figures leave as bands for callers without the right. ---
+
+# Lower edges of the bands, in yuan: <1万, 1万–5万, 5万–10万, 10万–50万, 50万–100万, 100万–500万,
+# 500万–1000万, ≥1000万. A negative amount (a debt, an overdraft) is banded by its absolute value.
+BAND_EDGES: tuple[int, ...] = (0, 10_000, 50_000, 100_000, 500_000, 1_000_000, 5_000_000, 10_000_000)
+AMOUNT_KIND = "amount"
+
+
+class AmountBand(BaseModel):
+    """An amount shown as its band: ``lo`` <= |amount| < ``hi`` (``hi`` None: no upper bound);
+    ``negative`` for debts and overdrafts. The web UI and exports format it per language."""
+
+    model_config = {"title": "AmountBand"}
+
+    lo: int
+    hi: int | None
+    negative: bool = False
+
+
+def amount_band(value: Decimal | int | float | str) -> AmountBand:
+    """The band of an amount (a string must be a number)."""
+    d = Decimal(str(value))
+    a = abs(d)
+    i = max(k for k, edge in enumerate(BAND_EDGES) if a >= edge)
+    hi = BAND_EDGES[i + 1] if i + 1 < len(BAND_EDGES) else None
+    return AmountBand(lo=BAND_EDGES[i], hi=hi, negative=d < 0)
+
+
+def _yuan(n: int, lang: str) -> str:
+    if lang == "zh-CN":
+        return f"{n // 10_000}万"
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1_000}k"
+
+
+def format_band(band: AmountBand, lang: Literal["zh-CN", "en-US"] | str = "zh-CN") -> str:
+    """``10万–50万`` (zh-CN) or ``100k–500k`` (en-US); ``<1万``, ``≥1000万``; a debt ``-(10万–50万)``."""
+    if band.lo == 0:
+        text = f"<{_yuan(band.hi or BAND_EDGES[1], lang)}"
+    elif band.hi is None:
+        text = f"≥{_yuan(band.lo, lang)}"
+    else:
+        text = f"{_yuan(band.lo, lang)}–{_yuan(band.hi, lang)}"
+    return f"-({text})" if band.negative else text
+
+
+def band_text(value: Decimal | int | float | str, lang: str = "zh-CN") -> str:
+    """An amount's band as text, e.g. for a raw line or a file (``mask`` for amounts)."""
+    return format_band(amount_band(value), lang)
+
+
+def is_band_edge(value: Decimal | int | float) -> bool:
+    """Whether a search bound is a band edge: the only bounds callers who see bands may search by
+    (otherwise narrowing bounds would find any amount to the cent)."""
+    return abs(Decimal(str(value))) in {Decimal(e) for e in BAND_EDGES}
+
+
+def _serialize_amount(value: Decimal, info: SerializationInfo) -> Decimal | AmountBand | str:
+    if _amounts.get():
+        return value
+    band = amount_band(value)
+    ctx = info.context
+    if isinstance(ctx, dict) and isinstance(ctx.get("band_lang"), str):
+        return format_band(band, ctx["band_lang"])  # a file's cell: the band as text
+    return band
+
+
+MaskedAmount = Annotated[
+    Decimal,
+    PlainSerializer(_serialize_amount, return_type=Decimal | AmountBand | str),
+    Field(json_schema_extra={"x-sensitive": AMOUNT_KIND, "x-info-class": InfoClass.C2.value}),
+]
+"""An amount of one customer's holdings: a number for callers with ``customer.amount.view``, else
+its ``AmountBand``."""
+
+# Field names that name a customer's amounts: in a response schema they must be ``MaskedAmount``
+# (the sweep in tests/auth/test_masking.py), unless they are totals over many customers.
+AMOUNT_FIELD_NAMES = frozenset(
+    {
+        "balance",
+        "balance_after",
+        "amount",
+        "mtd_avg",
+        "qtd_avg",
+        "ytd_avg",
+        "overdue_amount",
+        "overdraft_amount",
+        "deposits",
+        "wealth",
+        "aum",
+        "loans",
+        "card_debt",
+        "liabilities",
+        "housing_fund",
+        "npl",
+        "basis",
+        "deposits_mtd_avg",
+        "deposits_qtd_avg",
+        "deposits_ytd_avg",
+        "aum_mtd_avg",
+        "aum_qtd_avg",
+        "aum_ytd_avg",
+    }
+)

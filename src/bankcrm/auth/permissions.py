@@ -22,6 +22,7 @@ class Permission:
 CATALOG: tuple[Permission, ...] = (
     Permission("customer.view", "customer", "查看客户", "View customers"),
     Permission("customer.unmask", "customer", "全部明文显示敏感信息", "See sensitive fields unmasked"),
+    Permission("customer.amount.view", "customer", "查看客户金额（余额、资产）", "See customer amounts"),
     Permission("customer.reveal", "customer", "查看明文（逐项，需说明用途）", "Reveal one field (with purpose)"),
     Permission("customer.edit", "customer", "维护客户基本信息", "Maintain customer basic information"),
     Permission("customer.record", "customer", "登记评价、推介、接触记录", "Record evaluations, referrals, contacts"),
@@ -64,6 +65,7 @@ CODES: frozenset[str] = frozenset(p.code for p in CATALOG)
 # Rights checked somewhere other than a route's access rule, and where.
 NON_ROUTE_CODES: dict[str, str] = {
     "customer.unmask": "auth.masking: responses carry sensitive fields in clear",
+    "customer.amount.view": "auth.masking: a customer's amounts are numbers, not bands (decision 0017)",
 }
 
 # Codes every signed-in user has without a role saying so (their own session and password).
@@ -100,6 +102,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
             "param.view",
             "audit.view",
             "customer.view",
+            "customer.amount.view",
             "customer.reveal",
             "customer.edit",
             "customer.record",
@@ -113,7 +116,8 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "行长",
         "Branch president",
         DataScope.subtree,
-        _VIEW_BASICS | {"customer.view", "customer.reveal", "customer.assign", "user.view", "data.export"},
+        _VIEW_BASICS
+        | {"customer.view", "customer.amount.view", "customer.reveal", "customer.assign", "user.view", "data.export"},
     ),
     BuiltinRole(
         "business_dept",
@@ -123,6 +127,7 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         _VIEW_BASICS
         | {
             "customer.view",
+            "customer.amount.view",
             "customer.reveal",
             "customer.edit",
             "customer.record",
@@ -137,7 +142,15 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "Customer manager",
         DataScope.own,
         _VIEW_BASICS
-        | {"customer.view", "customer.reveal", "customer.edit", "customer.record", "customer.link", "data.export"},
+        | {
+            "customer.view",
+            "customer.amount.view",
+            "customer.reveal",
+            "customer.edit",
+            "customer.record",
+            "customer.link",
+            "data.export",
+        },
     ),
     BuiltinRole(
         "lobby_manager", "大堂经理", "Lobby manager", DataScope.org, _VIEW_BASICS | {"customer.view", "customer.record"}

@@ -67,3 +67,10 @@ class Principal:
         """Clear values only where the unmask right reaches as far as this request's scope."""
         own = self.scope_of("customer.unmask")
         return own is not None and own.rank >= self.data_scope.rank
+
+    @property
+    def can_view_amounts(self) -> bool:
+        """A customer's amounts as numbers (not bands) only where ``customer.amount.view`` reaches as
+        far as this request's scope (decision 0017)."""
+        own = self.scope_of("customer.amount.view")
+        return own is not None and own.rank >= self.data_scope.rank

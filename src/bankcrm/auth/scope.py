@@ -1,7 +1,8 @@
 """Data scope (SEC-2), written once: the caller becomes a filter.
 
 Every read of customer data starts from ``readable_customers(principal)``; every admin action
-on orgs, users and roles checks ``org_within(principal, org)``. Nothing else decides scope.
+on orgs, users and roles checks ``org_within(principal, org)``; every link of a source account to a
+customer checks the account's own org with ``account_within``. Nothing else decides scope.
 
 - ``all``: everything.
 - ``subtree``: the caller's org and everything below it (materialised path prefix).
@@ -50,6 +51,25 @@ def get_org_in_scope(db: Session, principal: Principal, org_id: int) -> Org:
         raise NotFound("机构不存在 / org not found")
     assert org is not None
     return org
+
+
+def account_within(db: Session, principal: Principal, system: str, org_code: str | None) -> bool:
+    """Whether the caller may link (attach, move, create a customer with) a source account whose own
+    org is the source system's ``org_code``, whoever holds the account now (SEC-2): the code's mapped
+    org must lie in the caller's org (``org`` scope) or subtree (``subtree``, and ``own``: a customer
+    manager links the accounts of their org and its outlets). An account whose org is unknown or not
+    mapped onto the tree may be linked by head-office scope (``all``) only."""
+    if principal.data_scope == DataScope.all:
+        return True
+    if not org_code:
+        return False
+    org_id = db.scalar(select(OrgMapping.org_id).where(OrgMapping.system == system, OrgMapping.src_code == org_code))
+    org = db.get(Org, org_id) if org_id is not None else None
+    if org is None:
+        return False
+    if principal.data_scope == DataScope.org:
+        return org.id == principal.org_id
+    return org_within(principal, org)
 
 
 def customer_clause(principal: Principal) -> ColumnElement[bool]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_serializer, model_validator
 
-from bankcrm.auth.masking import AccountNumber, Address, IdNumber, Phone, mask_field_value
+from bankcrm.auth.masking import AccountNumber, Address, IdNumber, MaskedAmount, Phone, mask_field_value
 from bankcrm.customers.models import CustomerType, RecordKind
 from bankcrm.exports import Column, ExportIn
 from bankcrm.schemas import Id, In, Out, PageNo, PageSize, SafeDate, UtcDateTime
@@ -99,55 +99,55 @@ class AccountHoldingOut(Out):
     product: str | None
     org_code: str | None
     open_on_date: bool | None
-    balance: Decimal | None
-    mtd_avg: Decimal | None
-    qtd_avg: Decimal | None
-    ytd_avg: Decimal | None
+    balance: MaskedAmount | None
+    mtd_avg: MaskedAmount | None
+    qtd_avg: MaskedAmount | None
+    ytd_avg: MaskedAmount | None
     currency: str | None
     open_date: date | None
     maturity_date: date | None
     rate: Decimal | None
     term_months: int | None
-    amount: Decimal | None
+    amount: MaskedAmount | None
     five_class: str | None
     overdue_days: int | None
-    overdue_amount: Decimal | None
-    overdraft_amount: Decimal | None
+    overdue_amount: MaskedAmount | None
+    overdraft_amount: MaskedAmount | None
     status: str | None
     counts_for_assessment: bool | None
 
 
 class TotalsOut(Out):
     as_of: date
-    deposits: Decimal
-    wealth: Decimal
-    aum: Decimal
-    loans: Decimal
-    card_debt: Decimal
-    liabilities: Decimal
-    housing_fund: Decimal
-    deposits_mtd_avg: Decimal
-    deposits_qtd_avg: Decimal
-    deposits_ytd_avg: Decimal
-    aum_mtd_avg: Decimal
-    aum_qtd_avg: Decimal
-    aum_ytd_avg: Decimal
+    deposits: MaskedAmount
+    wealth: MaskedAmount
+    aum: MaskedAmount
+    loans: MaskedAmount
+    card_debt: MaskedAmount
+    liabilities: MaskedAmount
+    housing_fund: MaskedAmount
+    deposits_mtd_avg: MaskedAmount
+    deposits_qtd_avg: MaskedAmount
+    deposits_ytd_avg: MaskedAmount
+    aum_mtd_avg: MaskedAmount
+    aum_qtd_avg: MaskedAmount
+    aum_ytd_avg: MaskedAmount
     accounts: int
 
 
 class TrendPointOut(Out):
     business_date: date
-    deposits: Decimal
-    wealth: Decimal
-    loans: Decimal
-    card_debt: Decimal
-    housing_fund: Decimal
+    deposits: MaskedAmount
+    wealth: MaskedAmount
+    loans: MaskedAmount
+    card_debt: MaskedAmount
+    housing_fund: MaskedAmount
 
 
 class MixOut(Out):
     kind: str
     product: str
-    balance: Decimal
+    balance: MaskedAmount
 
 
 class ManagerOut(Out):
@@ -190,7 +190,7 @@ class TierChangeOut(Out):
     business_date: str
     old_tier: str | None
     new_tier: str | None
-    basis: Decimal
+    basis: MaskedAmount
     changed_at: UtcDateTime
 
 
@@ -213,8 +213,8 @@ class TransactionOut(Out):
     txn_date: date
     txn_time: str | None
     dc: str
-    amount: Decimal
-    balance_after: Decimal | None
+    amount: MaskedAmount
+    balance_after: MaskedAmount | None
     channel: str | None
     memo: str | None
 

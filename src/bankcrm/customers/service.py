@@ -15,7 +15,7 @@ from bankcrm.auth import audit
 from bankcrm.auth.masking import FieldKind, mask
 from bankcrm.auth.models import DataScope, User, UserStatus
 from bankcrm.auth.principal import Principal
-from bankcrm.auth.scope import get_org_in_scope, org_within
+from bankcrm.auth.scope import account_within, get_org_in_scope, org_within
 from bankcrm.customers import repository
 from bankcrm.customers.models import (
     AccountLink,
@@ -274,13 +274,13 @@ def transfer_book(db: Session, p: Principal, from_user: int, to_user: int, *, st
     return len(current)
 
 
-def _account_exists(wh: Warehouse, system: str, account_no: str) -> bool:
-    return bool(
-        wh.scalar(
-            "SELECT count(*) FROM s_account_balance WHERE system = :s AND account_no = :a",
-            {"s": system, "a": account_no},
-        )
+def _account_org(wh: Warehouse, system: str, account_no: str) -> tuple[bool, str | None]:
+    """Whether the source account exists, and its own (source system's) org code."""
+    rows = wh.query(
+        "SELECT org_code FROM s_account_balance WHERE system = :s AND account_no = :a LIMIT 1",
+        {"s": system, "a": account_no},
     )
+    return (True, rows[0][0]) if rows else (False, None)
 
 
 def attach_accounts(
@@ -294,9 +294,11 @@ def attach_accounts(
     move: bool,
     now: datetime,
 ) -> int:
-    """Link source accounts (found by a linked query) to the customer (CUS-2). An account linked to
-    another customer is refused unless ``move`` is set and that customer is in the caller's scope
-    too. Returns the number of accounts attached or moved."""
+    """Link source accounts (found by a linked query) to the customer (CUS-2). Each account's own org
+    must be in the caller's scope (``scope.account_within``), linked or not: otherwise it answers as
+    an account that does not exist. An account linked to another customer is refused unless ``move``
+    is set and that customer is in the caller's scope too. Returns the number of accounts attached or
+    moved."""
     c, _ = repository.get(db, p, customer_id)
     if len(set(accounts)) != len(accounts):
         raise BadRequest("账户重复 / an account is listed twice", code="duplicate_account")
@@ -304,7 +306,9 @@ def attach_accounts(
     changed = 0
     conflicts: list[str] = []
     for system, account_no in accounts:
-        if not _account_exists(wh, system, account_no):
+        exists, org_code = _account_org(wh, system, account_no)
+        if not exists or not account_within(db, p, system, org_code):
+            # Another branch's account reads like one that does not exist (SEC-2).
             raise NotFound(f"账户不存在 / account not found ({system})")
         link = db.scalar(select(AccountLink).where(AccountLink.system == system, AccountLink.account_no == account_no))
         if link is not None and link.customer_id == c.id:

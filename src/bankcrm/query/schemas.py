@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from bankcrm.auth.masking import AccountNumber, IdNumber
+from bankcrm.auth.masking import AccountNumber, IdNumber, MaskedAmount
 from bankcrm.exports import Column, ExportIn
 from bankcrm.schemas import Id, In, Out, PageNo, PageSize, SafeDate
 
@@ -111,12 +111,12 @@ class AccountRowOut(Out):
     customer_name: str | None
     product: str | None
     org_code: str | None
-    balance: Decimal | None
-    mtd_avg: Decimal | None
+    balance: MaskedAmount | None
+    mtd_avg: MaskedAmount | None
     open_date: date | None
     maturity_date: date | None
     rate: Decimal | None
-    amount: Decimal | None
+    amount: MaskedAmount | None
     five_class: str | None
     overdue_days: int | None
     status: str | None
@@ -158,9 +158,9 @@ class TopRowOut(Out):
     customer_no: str
     name: str
     org_name: str
-    deposits: Decimal
-    loans: Decimal
-    npl: Decimal
+    deposits: MaskedAmount
+    loans: MaskedAmount
+    npl: MaskedAmount
     """Loans classed 次级/可疑/损失 (classes 3, 4, 5)."""
 
 

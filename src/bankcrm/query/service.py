@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bankcrm.auth.masking import BAND_EDGES, is_band_edge
 from bankcrm.auth.principal import Principal
 from bankcrm.auth.scope import get_org_in_scope, warehouse_customer_condition
 from bankcrm.customers import repository
@@ -95,6 +96,16 @@ def _base(db: Session, p: Principal, f: PersonalQueryIn | PassbookQueryIn | Corp
         w.add("b.open_date >= :open_from", open_from=f.open_from)
     if f.open_to:
         w.add("b.open_date <= :open_to", open_to=f.open_to)
+    bounds = [b for b in (f.balance_min, f.balance_max) if b is not None]
+    if not p.can_view_amounts and not all(is_band_edge(b) for b in bounds):
+        # Callers who see bands may bound balances by band edges only: free bounds would find any
+        # amount to the cent by halving the range.
+        raise Forbidden(
+            "金额区间只能按档位选择（1万、5万、10万、50万、100万、500万、1000万）/ "
+            "without the amount right, balance bounds must be band edges",
+            code="amount_search",
+            details={"edges": list(BAND_EDGES)},
+        )
     if f.balance_min is not None:
         w.add("b.balance >= :balance_min", balance_min=f.balance_min)
     if f.balance_max is not None:

@@ -1165,9 +1165,9 @@ export interface components {
             /** Account No */
             account_no: string;
             /** Amount */
-            amount: string | null;
+            amount: (string | components["schemas"]["AmountBand"]) | null;
             /** Balance */
-            balance: string | null;
+            balance: (string | components["schemas"]["AmountBand"]) | null;
             /** Counts For Assessment */
             counts_for_assessment: boolean | null;
             /** Currency */
@@ -1179,7 +1179,7 @@ export interface components {
             /** Maturity Date */
             maturity_date: string | null;
             /** Mtd Avg */
-            mtd_avg: string | null;
+            mtd_avg: (string | components["schemas"]["AmountBand"]) | null;
             /** Open Date */
             open_date: string | null;
             /** Open On Date */
@@ -1187,15 +1187,15 @@ export interface components {
             /** Org Code */
             org_code: string | null;
             /** Overdraft Amount */
-            overdraft_amount: string | null;
+            overdraft_amount: (string | components["schemas"]["AmountBand"]) | null;
             /** Overdue Amount */
-            overdue_amount: string | null;
+            overdue_amount: (string | components["schemas"]["AmountBand"]) | null;
             /** Overdue Days */
             overdue_days: number | null;
             /** Product */
             product: string | null;
             /** Qtd Avg */
-            qtd_avg: string | null;
+            qtd_avg: (string | components["schemas"]["AmountBand"]) | null;
             /** Rate */
             rate: string | null;
             /** Status */
@@ -1205,7 +1205,7 @@ export interface components {
             /** Term Months */
             term_months: number | null;
             /** Ytd Avg */
-            ytd_avg: string | null;
+            ytd_avg: (string | components["schemas"]["AmountBand"]) | null;
         };
         /**
          * AccountRefIn
@@ -1225,14 +1225,14 @@ export interface components {
             /** Account No */
             account_no: string;
             /** Amount */
-            amount: string | null;
+            amount: (string | components["schemas"]["AmountBand"]) | null;
             /**
              * As Of
              * Format: date
              */
             as_of: string;
             /** Balance */
-            balance: string | null;
+            balance: (string | components["schemas"]["AmountBand"]) | null;
             /** Customer Id */
             customer_id: number | null;
             /** Customer Name */
@@ -1246,7 +1246,7 @@ export interface components {
             /** Maturity Date */
             maturity_date: string | null;
             /** Mtd Avg */
-            mtd_avg: string | null;
+            mtd_avg: (string | components["schemas"]["AmountBand"]) | null;
             /** Open Date */
             open_date: string | null;
             /** Org Code */
@@ -1263,6 +1263,22 @@ export interface components {
             status: string | null;
             /** System */
             system: string;
+        };
+        /**
+         * AmountBand
+         * @description An amount shown as its band: ``lo`` <= |amount| < ``hi`` (``hi`` None: no upper bound);
+         *     ``negative`` for debts and overdrafts. The web UI and exports format it per language.
+         */
+        AmountBand: {
+            /** Hi */
+            hi: number | null;
+            /** Lo */
+            lo: number;
+            /**
+             * Negative
+             * @default false
+             */
+            negative: boolean;
         };
         /** AuditExportIn */
         AuditExportIn: {
@@ -1878,7 +1894,7 @@ export interface components {
         /** MixOut */
         MixOut: {
             /** Balance */
-            balance: string;
+            balance: string | components["schemas"]["AmountBand"];
             /** Kind */
             kind: string;
             /** Product */
@@ -2703,7 +2719,7 @@ export interface components {
         /** TierChangeOut */
         TierChangeOut: {
             /** Basis */
-            basis: string;
+            basis: string | components["schemas"]["AmountBand"];
             /** Business Date */
             business_date: string;
             /**
@@ -2766,13 +2782,13 @@ export interface components {
             /** Customer No */
             customer_no: string;
             /** Deposits */
-            deposits: string;
+            deposits: string | components["schemas"]["AmountBand"];
             /** Loans */
-            loans: string;
+            loans: string | components["schemas"]["AmountBand"];
             /** Name */
             name: string;
             /** Npl */
-            npl: string;
+            npl: string | components["schemas"]["AmountBand"];
             /** Org Name */
             org_name: string;
             /** Rank */
@@ -2788,40 +2804,40 @@ export interface components {
              */
             as_of: string;
             /** Aum */
-            aum: string;
+            aum: string | components["schemas"]["AmountBand"];
             /** Aum Mtd Avg */
-            aum_mtd_avg: string;
+            aum_mtd_avg: string | components["schemas"]["AmountBand"];
             /** Aum Qtd Avg */
-            aum_qtd_avg: string;
+            aum_qtd_avg: string | components["schemas"]["AmountBand"];
             /** Aum Ytd Avg */
-            aum_ytd_avg: string;
+            aum_ytd_avg: string | components["schemas"]["AmountBand"];
             /** Card Debt */
-            card_debt: string;
+            card_debt: string | components["schemas"]["AmountBand"];
             /** Deposits */
-            deposits: string;
+            deposits: string | components["schemas"]["AmountBand"];
             /** Deposits Mtd Avg */
-            deposits_mtd_avg: string;
+            deposits_mtd_avg: string | components["schemas"]["AmountBand"];
             /** Deposits Qtd Avg */
-            deposits_qtd_avg: string;
+            deposits_qtd_avg: string | components["schemas"]["AmountBand"];
             /** Deposits Ytd Avg */
-            deposits_ytd_avg: string;
+            deposits_ytd_avg: string | components["schemas"]["AmountBand"];
             /** Housing Fund */
-            housing_fund: string;
+            housing_fund: string | components["schemas"]["AmountBand"];
             /** Liabilities */
-            liabilities: string;
+            liabilities: string | components["schemas"]["AmountBand"];
             /** Loans */
-            loans: string;
+            loans: string | components["schemas"]["AmountBand"];
             /** Wealth */
-            wealth: string;
+            wealth: string | components["schemas"]["AmountBand"];
         };
         /** TransactionOut */
         TransactionOut: {
             /** Account No */
             account_no: string;
             /** Amount */
-            amount: string;
+            amount: string | components["schemas"]["AmountBand"];
             /** Balance After */
-            balance_after: string | null;
+            balance_after: (string | components["schemas"]["AmountBand"]) | null;
             /** Channel */
             channel: string | null;
             /** Dc */
@@ -2865,15 +2881,15 @@ export interface components {
              */
             business_date: string;
             /** Card Debt */
-            card_debt: string;
+            card_debt: string | components["schemas"]["AmountBand"];
             /** Deposits */
-            deposits: string;
+            deposits: string | components["schemas"]["AmountBand"];
             /** Housing Fund */
-            housing_fund: string;
+            housing_fund: string | components["schemas"]["AmountBand"];
             /** Loans */
-            loans: string;
+            loans: string | components["schemas"]["AmountBand"];
             /** Wealth */
-            wealth: string;
+            wealth: string | components["schemas"]["AmountBand"];
         };
         /** UnlinkIn */
         UnlinkIn: {

@@ -3,17 +3,19 @@ import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { DataTable } from '../../../components/DataTable';
 import type { Holding } from '../api/types';
-import { fiveClassColor, fiveClassKey, formatAmount, formatRate, groupBySystem, isKnownSystem } from '../utils/customer';
+import { isAmountBand } from '../../../lib/format';
+import { anyBanded, fiveClassColor, fiveClassKey, formatAmount, formatRate, groupBySystem, isKnownSystem, type Money } from '../utils/customer';
 
 /** Masked account numbers can coincide, so rows are keyed by position. */
 type Row = Holding & { row_key: string };
 type Col = ColumnsType<Row>[number];
 
-/** Sums balances exactly (decimal strings, in cents). */
-function balanceTotal(accounts: readonly Holding[]): string {
+/** Sums balances exactly (decimal strings, in cents); null when they came as bands (which do not add up). */
+function balanceTotal(accounts: readonly Holding[]): string | null {
+  if (anyBanded(accounts.map((a) => a.balance))) return null;
   let cents = 0n;
   for (const a of accounts) {
-    const m = /^(-?)(\d*)(?:\.(\d{0,2}))?/.exec(a.balance ?? '');
+    const m = /^(-?)(\d*)(?:\.(\d{0,2}))?/.exec(isAmountBand(a.balance) ? '' : (a.balance ?? ''));
     if (!m || (!m[2] && !m[3])) continue;
     const v = BigInt(`${m[2] || '0'}${`${m[3] ?? ''}00`.slice(0, 2)}`);
     cents += m[1] === '-' ? -v : v;
@@ -24,13 +26,13 @@ function balanceTotal(accounts: readonly Holding[]): string {
 }
 
 export function useAccountColumns(productLabel: (code: string) => string) {
-  const { t } = useTranslation('customers');
+  const { t, i18n } = useTranslation('customers');
   const amount = (key: keyof Holding, title: string): Col => ({
     title,
     dataIndex: key,
     key,
     align: 'right',
-    render: (v: string | null) => formatAmount(v),
+    render: (v: Money) => formatAmount(v, i18n.language),
   });
   const text = (key: keyof Holding, title: string): Col => ({ title, dataIndex: key, key });
   const c = {
@@ -63,8 +65,12 @@ export function useAccountColumns(productLabel: (code: string) => string) {
     } as Col,
     overdueAmount: {
       ...amount('overdue_amount', t('accounts.overdue_amount')),
-      render: (v: string | null) =>
-        v && Number(v) > 0 ? <Typography.Text type="danger">{formatAmount(v)}</Typography.Text> : formatAmount(v),
+      render: (v: Money) =>
+        (isAmountBand(v) ? v.lo > 0 : !!v && Number(v) > 0) ? (
+          <Typography.Text type="danger">{formatAmount(v, i18n.language)}</Typography.Text>
+        ) : (
+          formatAmount(v, i18n.language)
+        ),
     } as Col,
     limit: amount('amount', t('accounts.credit_limit')),
     overdraft: amount('overdraft_amount', t('accounts.overdraft_amount')),
@@ -113,7 +119,9 @@ export function AccountsTab({ accounts, productLabel }: { accounts: readonly Hol
           title={isKnownSystem(g.system) ? t(`systems.${g.system}`) : g.system}
           extra={
             <Typography.Text type="secondary" data-testid={`accounts-${g.system}-subtotal`}>
-              {t('accounts.subtotal', { count: g.accounts.length, amount: formatAmount(balanceTotal(g.accounts)) })}
+              {balanceTotal(g.accounts) === null
+                ? t('accounts.count', { count: g.accounts.length })
+                : t('accounts.subtotal', { count: g.accounts.length, amount: formatAmount(balanceTotal(g.accounts)) })}
             </Typography.Text>
           }
           data-testid={`accounts-card-${g.system}`}

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { DataTable } from '../../../components/DataTable';
 import { formatDateTime } from '../../../lib/format';
 import type { CustomerChange, TierChange } from '../api/types';
-import { formatAmount, formatBusinessDate } from '../utils/customer';
+import { formatAmount, formatBusinessDate, type Money } from '../utils/customer';
 import { TierTag } from './TierTag';
 
 function Arrow({ from, to }: { from: React.ReactNode; to: React.ReactNode }) {
@@ -46,7 +46,7 @@ export function ChangesTable({ changes, label }: { changes: readonly CustomerCha
 
 /** VIP tier assessments after each load, with the AUM they were based on. */
 export function TierHistoryTable({ tiers }: { tiers: readonly TierChange[] }) {
-  const { t } = useTranslation('customers');
+  const { t, i18n } = useTranslation('customers');
   const tag = (v: string | null) => (v && v !== 'none' ? <TierTag tier={v} /> : <span>{t('tiers.none')}</span>);
   const columns = [
     { title: t('tierHistory.business_date'), dataIndex: 'business_date', key: 'business_date', render: (v: string) => formatBusinessDate(v) },
@@ -55,7 +55,7 @@ export function TierHistoryTable({ tiers }: { tiers: readonly TierChange[] }) {
       key: 'change',
       render: (_: unknown, x: TierChange) => <Arrow from={tag(x.old_tier)} to={tag(x.new_tier)} />,
     },
-    { title: t('tierHistory.basis'), dataIndex: 'basis', key: 'basis', align: 'right' as const, render: (v: string) => formatAmount(v) },
+    { title: t('tierHistory.basis'), dataIndex: 'basis', key: 'basis', align: 'right' as const, render: (v: Money) => formatAmount(v, i18n.language) },
     { title: t('tierHistory.changed_at'), dataIndex: 'changed_at', key: 'changed_at', render: (v: string) => formatDateTime(v) },
   ];
   return (

@@ -1,17 +1,18 @@
 import { Card, Col, Row, Statistic, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Totals } from '../api/types';
-import { formatAmount } from '../utils/customer';
+import { formatAmount, type Money } from '../utils/customer';
 
-type Amount = string | null | undefined;
+type Amount = Money;
 
 function Kpi({ title, value, testId, strong = false }: { title: string; value: Amount; testId: string; strong?: boolean }) {
+  const { i18n } = useTranslation('customers');
   return (
     <Card size="small" data-testid={testId}>
       <Statistic
         title={title}
-        value={value ?? '-'}
-        formatter={() => (value === null || value === undefined ? '-' : formatAmount(value))}
+        value={value === null || value === undefined ? '-' : formatAmount(value, i18n.language)}
+        formatter={() => (value === null || value === undefined ? '-' : formatAmount(value, i18n.language))}
         styles={{ content: { fontSize: strong ? 22 : 18 } }}
       />
     </Card>
@@ -19,11 +20,11 @@ function Kpi({ title, value, testId, strong = false }: { title: string; value: A
 }
 
 function Averages({ title, mtd, qtd, ytd, testId }: { title: string; mtd: Amount; qtd: Amount; ytd: Amount; testId: string }) {
-  const { t } = useTranslation('customers');
+  const { t, i18n } = useTranslation('customers');
   const row = (label: string, v: Amount, id: string) => (
     <div style={{ display: 'flex', justifyContent: 'space-between', gap: 12 }}>
       <Typography.Text type="secondary">{label}</Typography.Text>
-      <Typography.Text data-testid={`${testId}-${id}`}>{v === null || v === undefined ? '-' : formatAmount(v)}</Typography.Text>
+      <Typography.Text data-testid={`${testId}-${id}`}>{v === null || v === undefined ? '-' : formatAmount(v, i18n.language)}</Typography.Text>
     </div>
   );
   return (
@@ -38,7 +39,7 @@ function Averages({ title, mtd, qtd, ytd, testId }: { title: string; mtd: Amount
 /** The customer's balances and daily averages (of the latest loaded date). */
 export function KpiCards({ totals }: { totals: Totals | null }) {
   const { t } = useTranslation('customers');
-  const v = (k: keyof Totals): Amount => (totals ? String(totals[k]) : null);
+  const v = (k: keyof Totals): Amount => (totals ? (typeof totals[k] === 'object' ? totals[k] : String(totals[k])) : null);
   const kpis: { key: keyof Totals; testId: string; strong?: boolean }[] = [
     { key: 'aum', testId: 'kpi-aum', strong: true },
     { key: 'deposits', testId: 'kpi-deposits' },

@@ -3,13 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { DataTable, usePaging } from '../../../components/DataTable';
 import { useTransactions } from '../api/customer360';
 import type { Transaction } from '../api/types';
-import { formatAmount, isKnownSystem } from '../utils/customer';
+import { formatAmount, isKnownSystem, type Money } from '../utils/customer';
 
 type Row = Transaction & { row_key: string };
 
 /** Deposit and card transactions of the customer's accounts over the recent days, newest first. */
 export function TransactionsTab({ customerId, channelLabel }: { customerId: number; channelLabel: (code: string) => string }) {
-  const { t } = useTranslation('customers');
+  const { t, i18n } = useTranslation('customers');
   const { page, pageSize, paging } = usePaging();
   const txns = useTransactions(customerId, page, pageSize);
   const columns = [
@@ -29,13 +29,13 @@ export function TransactionsTab({ customerId, channelLabel }: { customerId: numb
       render: (v: string) =>
         v === 'D' ? <Tag color="orange">{t('txn.debit')}</Tag> : v === 'C' ? <Tag color="green">{t('txn.credit')}</Tag> : v,
     },
-    { title: t('txn.amount'), dataIndex: 'amount', key: 'amount', align: 'right' as const, render: (v: string) => formatAmount(v) },
+    { title: t('txn.amount'), dataIndex: 'amount', key: 'amount', align: 'right' as const, render: (v: Money) => formatAmount(v, i18n.language) },
     {
       title: t('txn.balance_after'),
       dataIndex: 'balance_after',
       key: 'balance_after',
       align: 'right' as const,
-      render: (v: string | null) => formatAmount(v),
+      render: (v: Money) => formatAmount(v, i18n.language),
     },
     { title: t('txn.channel'), dataIndex: 'channel', key: 'channel', render: (v: string | null) => (v ? channelLabel(v) : '') },
     { title: t('txn.memo'), dataIndex: 'memo', key: 'memo' },

@@ -60,7 +60,7 @@ describe('customer helpers', () => {
       { business_date: '2024-01-31', deposits: '100.10', wealth: '0.2', loans: '5', card_debt: '0.05', housing_fund: '9' },
       { business_date: '2024-01-30', deposits: '1', wealth: '2', loans: '3', card_debt: '4', housing_fund: '9' },
     ]);
-    expect(s).toEqual({ dates: ['2024-01-30', '2024-01-31'], aum: [3, 100.3], liabilities: [7, 5.05] });
+    expect(s).toEqual({ banded: false, dates: ['2024-01-30', '2024-01-31'], aum: [3, 100.3], liabilities: [7, 5.05] });
     expect(
       mixSlices(
         [
@@ -106,5 +106,24 @@ describe('customer helpers', () => {
       phone: '13900001111',
       email: '',
     });
+  });
+});
+
+describe('amounts as bands (a caller without the amount right)', () => {
+  const band = (lo: number, hi: number | null, negative = false) => ({ lo, hi, negative });
+
+  it('formats a band where a number would be, in the page language', () => {
+    expect(formatAmount(band(100_000, 500_000))).toBe('10万–50万');
+    expect(formatAmount(band(100_000, 500_000), 'en-US')).toBe('100k–500k');
+    expect(formatAmount('123456.785')).toBe('123,456.79');
+  });
+
+  it('charts band levels, never amounts, when the trend came as bands', () => {
+    const s = trendSeries([
+      { business_date: '2026-01-06', deposits: band(100_000, 500_000), wealth: band(0, 10_000), loans: band(0, 10_000), card_debt: band(0, 10_000), housing_fund: band(0, 10_000) },
+      { business_date: '2026-01-05', deposits: band(50_000, 100_000), wealth: band(0, 10_000), loans: band(1_000_000, 5_000_000), card_debt: band(0, 10_000), housing_fund: band(0, 10_000) },
+    ]);
+    expect(s).toEqual({ banded: true, dates: ['2026-01-05', '2026-01-06'], aum: [2, 3], liabilities: [5, 0] });
+    expect(mixSlices([{ kind: 'deposit', product: 'SAV', balance: band(10_000, 50_000) }])).toEqual([]);
   });
 });

@@ -1,5 +1,9 @@
 /** Pure display helpers of the customer pages (no React, no i18n): tested in customer.test.ts. */
+import { bandLevel, formatBand, isAmountBand, type AmountBand } from '../../../lib/format';
 import type { Holding, MixItem, Tier, TrendPoint } from '../api/types';
+
+/** An amount as the server sends it: a decimal string, or its band for callers without the amount right. */
+export type Money = string | number | AmountBand | null | undefined;
 
 /** Address of a customer's 360 page. */
 export function customerPath(id: number): string {
@@ -82,10 +86,12 @@ function groupThousands(digits: string): string {
 
 /**
  * An amount (the server sends decimals as strings) with thousands separators and 2 decimals,
- * rounded half up on the decimal digits themselves, so that large totals lose no cent to floats.
+ * rounded half up on the decimal digits themselves, so that large totals lose no cent to floats;
+ * a band is shown as its text in the page's language.
  */
-export function formatAmount(value: string | number | null | undefined): string {
+export function formatAmount(value: Money, lang = 'zh-CN'): string {
   if (value === null || value === undefined) return '';
+  if (isAmountBand(value)) return formatBand(value, lang);
   const s = String(value).trim();
   if (s === '') return '';
   const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(s);
@@ -111,14 +117,16 @@ export function formatRate(value: string | number | null | undefined): string {
   return `${String(Number(n.toFixed(4)))}%`;
 }
 
-/** A decimal string as a number for charts (cents are irrelevant at chart scale). */
-export function toNumber(value: string | number | null | undefined): number {
-  if (value === null || value === undefined) return 0;
+/** A decimal string as a number for charts (cents are irrelevant at chart scale); a band counts as 0. */
+export function toNumber(value: Money): number {
+  if (value === null || value === undefined || isAmountBand(value)) return 0;
   const n = Number(value);
   return Number.isFinite(n) ? n : 0;
 }
 
 export interface TrendSeries {
+  /** The customer's amounts came as bands: the series are band levels (`bandLevel`), not amounts. */
+  banded: boolean;
   dates: string[];
   /** Assets under management: deposits + wealth. */
   aum: number[];
@@ -130,11 +138,27 @@ export interface TrendSeries {
 export function trendSeries(points: readonly TrendPoint[]): TrendSeries {
   const sorted = [...points].sort((a, b) => a.business_date.localeCompare(b.business_date));
   const round = (n: number) => Math.round(n * 100) / 100;
+  if (sorted.some((p) => isAmountBand(p.deposits))) {
+    // Bands cannot be added up: the banded chart shows deposits and loans, each as its band.
+    const level = (v: Money) => (isAmountBand(v) ? bandLevel(v) : 0);
+    return {
+      banded: true,
+      dates: sorted.map((p) => p.business_date),
+      aum: sorted.map((p) => level(p.deposits)),
+      liabilities: sorted.map((p) => level(p.loans)),
+    };
+  }
   return {
+    banded: false,
     dates: sorted.map((p) => p.business_date),
     aum: sorted.map((p) => round(toNumber(p.deposits) + toNumber(p.wealth))),
     liabilities: sorted.map((p) => round(toNumber(p.loans) + toNumber(p.card_debt))),
   };
+}
+
+/** Whether any of the values came as a band (the caller lacks the amount right). */
+export function anyBanded(values: readonly Money[]): boolean {
+  return values.some((v) => isAmountBand(v));
 }
 
 /** Product-mix slices for the pie: positive balances only, named by product (or kind). */

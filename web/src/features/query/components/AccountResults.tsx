@@ -11,7 +11,7 @@ import { Link } from 'react-router-dom';
 import { DataTable, type ServerPaging, type SortState } from '../../../components/DataTable';
 import { useCan } from '../../auth/api/me';
 import { useCodeOptions } from '../../customers/api/codes';
-import { customerPath, formatAmount, formatRate } from '../../customers/utils/customer';
+import { customerPath, formatAmount, formatRate, type Money } from '../../customers/utils/customer';
 import type { AccountPage, AccountSort, SortOrder } from '../api/types';
 import { columnSortOrder, fiveClassColor, isFiveClass, isKnownSystem, keyRows, type KeyedRow } from '../utils/query';
 import { LinkActions } from './LinkActions';
@@ -86,7 +86,7 @@ export function AccountResults({
   linkAs,
   extra,
 }: AccountResultsProps) {
-  const { t } = useTranslation('query');
+  const { t, i18n } = useTranslation('query');
   const can = useCan();
   const products = useCodeOptions('product');
   const selectable = !!linkAs && can('customer.link');
@@ -104,7 +104,7 @@ export function AccountResults({
     dataIndex: key,
     key,
     align: 'right',
-    render: (v: string | null) => formatAmount(v),
+    render: (v: Money) => formatAmount(v, i18n.language),
     ...(key === 'amount' ? {} : sortable(key)),
   });
   const defs: Record<AccountColumn, Col> = {

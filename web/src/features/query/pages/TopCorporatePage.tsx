@@ -5,7 +5,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { DataTable } from '../../../components/DataTable';
-import { customerPath, formatAmount } from '../../customers/utils/customer';
+import { customerPath, formatAmount, type Money } from '../../customers/utils/customer';
 import { useTopCorporate } from '../api/queries';
 import type { TopMeasure, TopQuery, TopRow } from '../api/types';
 import { FIELD_COL, OrgField } from '../components/ConditionFields';
@@ -28,7 +28,7 @@ export function topBody(v: TopValues): TopQuery {
 }
 
 export function TopCorporatePage() {
-  const { t } = useTranslation('query');
+  const { t, i18n } = useTranslation('query');
   const [form] = Form.useForm<TopValues>();
   // The default ranking (whole scope, by deposits, top 10) shows at once.
   const [body, setBody] = useState<TopQuery>(topBody(INITIAL));
@@ -41,7 +41,7 @@ export function TopCorporatePage() {
     key,
     align: 'right',
     className: key === body.by ? 'ant-table-column-sort' : undefined,
-    render: (v: string) => formatAmount(v),
+    render: (v: Money) => formatAmount(v, i18n.language),
   });
   const columns: ColumnsType<TopRow> = [
     { title: t('top.rank'), dataIndex: 'rank', key: 'rank', width: 70, align: 'right' },

@@ -191,8 +191,8 @@ describe('top chart', () => {
       npl,
     });
     const rows = [r(2, 'B', '10.5', '1'), r(1, 'A', '20', '0')];
-    expect(topBars(rows, 'deposits')).toEqual({ names: ['A', 'B'], values: [20, 10.5] });
-    expect(topBars(rows, 'npl')).toEqual({ names: ['A', 'B'], values: [0, 1] });
+    expect(topBars(rows, 'deposits')).toEqual({ names: ['A', 'B'], values: [20, 10.5], banded: false });
+    expect(topBars(rows, 'npl')).toEqual({ names: ['A', 'B'], values: [0, 1], banded: false });
   });
 });
 
@@ -218,5 +218,25 @@ describe('create customer', () => {
       move: true,
     });
     expect(createBody({ ...base, type: 'personal', industry: 'C' }, [])).not.toHaveProperty('industry');
+  });
+});
+
+describe('top-N bars as bands', () => {
+  it('gives band levels, not amounts, when the figures came as bands', () => {
+    const row = (rank: number, lo: number, hi: number | null) => ({
+      rank,
+      customer_id: rank,
+      customer_no: `C${rank}`,
+      name: `客户${rank}`,
+      org_name: '鼓楼支行',
+      deposits: { lo, hi, negative: false },
+      loans: { lo: 0, hi: 10_000, negative: false },
+      npl: { lo: 0, hi: 10_000, negative: false },
+    });
+    expect(topBars([row(2, 100_000, 500_000), row(1, 10_000_000, null)], 'deposits')).toEqual({
+      names: ['客户1', '客户2'],
+      values: [7, 3],
+      banded: true,
+    });
   });
 });

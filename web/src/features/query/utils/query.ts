@@ -2,6 +2,7 @@
 import type { Dayjs } from 'dayjs';
 import type { SortState } from '../../../components/DataTable';
 import { ApiError } from '../../../api/errors';
+import { bandLevel, isAmountBand, type AmountBand } from '../../../lib/format';
 import type {
   AccountRef,
   LinkAccount,
@@ -220,15 +221,20 @@ export function queryErrorKind(err: unknown): QueryErrorKind {
   return 'other';
 }
 
-/** A decimal string as a number for charts (cents are irrelevant at chart scale). */
-export function toNumber(value: string | number | null | undefined): number {
-  if (value === null || value === undefined) return 0;
+/** A decimal string as a number for charts (cents are irrelevant at chart scale); a band counts as 0. */
+export function toNumber(value: string | number | AmountBand | null | undefined): number {
+  if (value === null || value === undefined || isAmountBand(value)) return 0;
   const n = Number(value);
   return Number.isFinite(n) ? n : 0;
 }
 
-/** The bars of the top-N chart: names in rank order and the chosen measure. */
-export function topBars(rows: readonly TopRow[], by: TopMeasure): { names: string[]; values: number[] } {
+/**
+ * The bars of the top-N chart: names in rank order and the chosen measure; for a caller who sees
+ * bands, the bars are band levels (`bandLevel`: 0 for <1万 … 7 for ≥1000万), never amounts.
+ */
+export function topBars(rows: readonly TopRow[], by: TopMeasure): { names: string[]; values: number[]; banded: boolean } {
   const sorted = [...rows].sort((a, b) => a.rank - b.rank);
-  return { names: sorted.map((r) => r.name), values: sorted.map((r) => toNumber(r[by])) };
+  const banded = sorted.some((r) => isAmountBand(r[by]));
+  const value = (v: TopRow[TopMeasure]) => (isAmountBand(v) ? bandLevel(v) : toNumber(v));
+  return { names: sorted.map((r) => r.name), values: sorted.map((r) => value(r[by])), banded };
 }
