@@ -1325,6 +1325,8 @@ export interface components {
         };
         /** AuditVerifyOut */
         AuditVerifyOut: {
+            /** Anchored */
+            anchored: number;
             /** Checked */
             checked: number;
             /** First Bad Id */
