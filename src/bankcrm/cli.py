@@ -179,7 +179,7 @@ def demo(
     if left:
         _say(
             f"Still loading in the background: {len(left)} business dates, {left[0]} to {left[-1]} (each a run on "
-            "the load runs page, 数据管理 → 加载记录, sign in as dataops); customers and balances move forward "
+            "数据加载 → 加载任务 (Load runs) when signed in as dataops); customers and balances move forward "
             "as they publish. Stopping the server stops the loading between two dates; `bankcrm demo` continues it."
         )
     if serve_after:
