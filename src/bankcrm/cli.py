@@ -63,7 +63,7 @@ def _demo_banner(password: str) -> None:
     from bankcrm.demo import USERS
 
     s = get_settings()
-    console.print(f"\n[bold]bankcrm[/bold] is at [link]http://{s.host}:{s.port}/[/link]\n")
+    console.print(f"\n[bold]bankcrm[/bold] is at [link]http://{s.host}:{s.port}/[/link]\n", soft_wrap=True)
     t = Table(title=f"Demo logins (password for all: {password})")
     t.add_column("user")
     t.add_column("role")
@@ -73,50 +73,161 @@ def _demo_banner(password: str) -> None:
     console.print(t)
 
 
+def _say(line: str) -> None:
+    """A plain line on stdout, at once: progress people read while the work goes on (also in a log)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+class _DemoProgress:
+    """The demo's steps: a bar on a terminal, otherwise one plain line per step (with the time since
+    the start), so that a log or a CI job shows what is happening."""
+
+    def __init__(self, began: float) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.began = began
+        self.bar: Progress | None = None
+        if console.is_terminal:
+            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            self.bar = Progress(*columns, console=console)
+            self.task = self.bar.add_task("demo bank", total=None)
+
+    def __enter__(self) -> _DemoProgress:
+        if self.bar:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar:
+            self.bar.stop()
+
+    def __call__(self, step: Any) -> None:
+        import time
+
+        if self.bar:
+            self.bar.update(self.task, description=f"{step.what}: {step.detail}", completed=step.done, total=step.total)
+            if step.what in ("generate", "orgs", "loaded", "book") and step.done:
+                self.bar.console.print(f"{step.what}: {step.detail}")
+            return
+        _say(f"[{time.perf_counter() - self.began:6.0f} s] {step.what} {step.done}/{step.total}: {step.detail}")
+
+
 @app.command()
 def demo(
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="serve (loading the rest meanwhile), or load all and stop")
+    ] = True,
     quick: Annotated[bool, typer.Option(help="a small hand-made bank instead of the generated one")] = False,
     customers: Annotated[int, typer.Option(min=100, max=2_000_000)] = 20_000,
     days: Annotated[int, typer.Option(min=1, max=400)] = 90,
+    first_dates: Annotated[
+        int, typer.Option(min=1, help="business dates loaded before the server starts; the rest load while it serves")
+    ] = 5,
 ) -> None:
     """Build the demo bank and start the server: a generated bank (20,000 customers, 90 business dates)
-    loaded through the real ETL, or with --quick a small hand-made one."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    loaded through the real ETL, or with --quick a small hand-made one. The server starts after the
+    first few dates; the others load in its job runner (the load runs page shows them) while people use
+    it. With --no-serve every date loads before the command ends."""
+    import time
 
     from bankcrm import demo as demo_data
     from bankcrm import migrate, warehouse
     from bankcrm.clock import Clock
     from bankcrm.db import make_sessionmaker, session_scope
+    from bankcrm.etl.loader import LoadFailed
 
+    began = time.perf_counter()
     engine = _engine()
     migrate.upgrade(engine)
+    factory = make_sessionmaker(engine)
+    feeds_dir = get_settings().var_dir / "demo-feeds"
+    left: list[str] = []
+    total = 0
     if quick:
-        with session_scope(make_sessionmaker(engine)) as db:
+        with session_scope(factory) as db:
             created = demo_data.build(db, now=Clock().now())
     else:
         wh = warehouse.connect()
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console) as progress:
-            task = progress.add_task("demo bank", total=days)
-
-            def step(kind: str, done: int, total: int) -> None:
-                progress.update(task, description=f"demo bank: {kind}", completed=done, total=total)
-
-            created = demo_data.build_bank(
-                make_sessionmaker(engine),
-                wh,
-                get_settings().var_dir / "demo-feeds",
-                customers=customers,
-                days=days,
-                clock=Clock(),
-                on_step=step,
-            )
-        wh.close()
-    console.print("demo data created" if created else "demo data already present")
+        try:
+            with _DemoProgress(began) as progress:
+                created = demo_data.build_bank(
+                    factory,
+                    wh,
+                    feeds_dir,
+                    customers=customers,
+                    days=days,
+                    clock=Clock(),
+                    first_dates=first_dates if serve_after else None,
+                    on_step=progress,
+                )
+                total = len(demo_data.feed_dates(feeds_dir))
+                left = demo_data.pending_dates(wh, feeds_dir)
+                if left and not serve_after:  # a bank left half loaded earlier: finish it here
+                    demo_data.load_dates(
+                        factory, wh, feeds_dir, left, clock=Clock(), on_step=progress, done_before=total - len(left)
+                    )
+                    left = []
+        except (LoadFailed, ValueError) as e:
+            _say(f"demo failed: {e}")
+            raise typer.Exit(1) from None
+        finally:
+            wh.close()
+    _say(
+        f"demo data {'created' if created else 'already present'} in {time.perf_counter() - began:.0f} s"
+        + (f"; {total - len(left)} of {total} business dates loaded" if total else "")
+    )
     _demo_banner(demo_data.DEMO_PASSWORD)
+    if left:
+        _say(
+            f"Still loading in the background: {len(left)} business dates, {left[0]} to {left[-1]} (each a run on "
+            "数据加载 → 加载任务 (Load runs) when signed in as dataops); customers and balances move forward "
+            "as they publish. Stopping the server stops the loading between two dates; `bankcrm demo` continues it."
+        )
     if serve_after:
-        serve()
+        _serve_demo(factory, feeds_dir, left, total, began)
+
+
+def _serve_demo(factory: Any, feeds_dir: Path, left: list[str], total: int, began: float) -> None:
+    """Serve, loading the demo's remaining dates in the server's job runner."""
+    import time
+
+    import uvicorn
+
+    from bankcrm.api.app import create_app
+    from bankcrm.clock import Clock
+    from bankcrm.demo import HistoryJobs
+    from bankcrm.logging import configure
+
+    s = get_settings()
+    configure(s.log_level, s.log_json)
+    jobs = HistoryJobs()
+    web = create_app(s, jobs=jobs)
+
+    def step(st: Any) -> None:
+        if st.what == "loaded":
+            _say(f"[{time.perf_counter() - began:6.0f} s] background load {st.done}/{st.total}: {st.detail}")
+
+    def ended(rest: list[str], error: str | None) -> None:
+        if error:
+            _say(f"background load stopped at {rest[0]}: {error} ({len(rest)} dates not loaded)")
+        elif rest:
+            _say(f"background load paused: {len(rest)} dates left from {rest[0]}; `bankcrm demo` continues it")
+        else:
+            _say(f"[{time.perf_counter() - began:6.0f} s] every business date is loaded")
+
+    jobs.load_history(
+        factory,
+        web.state.warehouse,
+        feeds_dir,
+        left,
+        clock=Clock(),
+        on_step=step,
+        done_before=total - len(left),
+        total=total,
+        on_end=ended,
+    )
+    uvicorn.run(web, host=s.host, port=s.port, log_config=None, access_log=True)
 
 
 @app.command()

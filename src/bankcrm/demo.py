@@ -6,7 +6,9 @@ password and skip the forced first change so that a person trying the product ca
 
 from __future__ import annotations
 
+import logging
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,8 +22,12 @@ from bankcrm.auth.models import Role, User, UserStatus
 from bankcrm.auth.sessions import set_password
 from bankcrm.clock import Clock
 from bankcrm.customers.models import Customer, CustomerManager, CustomerType
+from bankcrm.etl.layouts import FEEDS
+from bankcrm.etl.loader import LoadFailed, latest_published
+from bankcrm.etl.models import RunStatus
 from bankcrm.etl.service import run_load
 from bankcrm.idnumbers import resident_check_digit, uscc_check_char
+from bankcrm.jobs import Jobs
 from bankcrm.orgs.models import Org, OrgLevel
 from bankcrm.orgs.service import create_root, import_tree
 from bankcrm.synth.generate import Options, generate
@@ -29,6 +35,7 @@ from bankcrm.system.seed import bootstrap
 from bankcrm.warehouse import Warehouse
 
 DEMO_PASSWORD = "Demo#2026crm"
+log = logging.getLogger("bankcrm.demo")
 
 # (code, name, level, parent code)
 ORGS: list[tuple[str, str, OrgLevel, str | None]] = [
@@ -67,6 +74,9 @@ USERS: list[DemoUser] = [
     DemoUser("analyst", "数据分析员", "320000", "analyst"),
     DemoUser("dataops", "数据管理员", "000000", "data_admin"),
 ]
+
+# The generated bank's sub-branches the logins above work at: they exist at any size of the bank.
+LOGIN_BRANCHES = ("320106", "320102")
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
@@ -173,6 +183,70 @@ def build(db: Session, *, now: datetime, password: str = DEMO_PASSWORD, customer
     return True
 
 
+FIRST_DATES = 5
+"""Business dates the generated demo loads before its server starts; the rest load in the server's job
+runner while people already use it."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the demo's progress: ``what`` is generate, orgs, load, resolve, loaded or book."""
+
+    what: str
+    done: int
+    total: int
+    detail: str = ""
+
+
+OnStep = Callable[[Step], None]
+
+
+def feed_dates(feeds_dir: Path) -> list[str]:
+    """The business dates the generated feeds hold, oldest first."""
+    return sorted({p.stem.rsplit("_", 1)[1] for p in feeds_dir.glob("cif_customer_*.dat")})
+
+
+def pending_dates(wh: Warehouse, feeds_dir: Path) -> list[str]:
+    """The generated dates not loaded yet (after the latest published one): dates load in order."""
+    latest = latest_published(wh)
+    return [d for d in feed_dates(feeds_dir) if latest is None or d > latest]
+
+
+def load_dates(
+    factory: sessionmaker[Session],
+    wh: Warehouse,
+    feeds_dir: Path,
+    dates: list[str],
+    *,
+    clock: Clock,
+    on_step: OnStep | None = None,
+    done_before: int = 0,
+    total: int | None = None,
+) -> None:
+    """Load ``dates`` in order through the real ETL (a run each, on the load runs page); stops with
+    ``LoadFailed`` at a date that does not publish."""
+    total = total if total is not None else done_before + len(dates)
+    for i, d in enumerate(dates, start=done_before + 1):
+        files = 0
+
+        def on_file(_: object, d: str = d, i: int = i) -> None:
+            nonlocal files
+            files += 1
+            if on_step and files == len(FEEDS):
+                on_step(Step("resolve", i - 1, total, f"{d}: identity resolution, snapshot, tiers"))
+
+        if on_step:
+            on_step(Step("load", i - 1, total, f"{d}: validating {len(FEEDS)} files"))
+        run = run_load(factory, wh, feeds_dir, d, actor=audit.SYSTEM_ACTOR, clock=clock, on_file=on_file)
+        if run.status != RunStatus.published:
+            raise LoadFailed(f"{d}: {run.message}")
+        if on_step:
+            detail = (
+                f"{d}: {run.rows_accepted:,} rows, {run.customers_created:,} new customers, {run.seconds or 0:.0f} s"
+            )
+            on_step(Step("loaded", i, total, detail))
+
+
 def build_bank(
     factory: sessionmaker[Session],
     wh: Warehouse,
@@ -182,11 +256,14 @@ def build_bank(
     days: int,
     clock: Clock,
     password: str = DEMO_PASSWORD,
-    on_step: Callable[[str, int, int], None] | None = None,
+    first_dates: int | None = None,
+    on_step: OnStep | None = None,
 ) -> bool:
     """The full demo: a generated bank (org tree, customers, accounts, ``days`` business dates of
     feeds), loaded through the real ETL and identity resolution; demo logins on its org tree; the
-    Gulou customer manager given a book of customers. False when an org tree exists already."""
+    Gulou customer manager given a book of customers. ``first_dates`` loads only that many dates (the
+    oldest: dates load in order), leaving the rest to ``pending_dates``/``load_dates``. False when an
+    org tree exists already."""
     with factory() as db:
         bootstrap(db)
         db.commit()
@@ -194,21 +271,26 @@ def build_bank(
             return False
     if not (feeds_dir / "org_tree.csv").is_file():
         if on_step:
-            on_step("generate", 0, 1)
-        generate(Options(customers=customers, days=days, seed=20261124, out=feeds_dir))
+            on_step(Step("generate", 0, 1, f"{customers:,} customers, {days} business dates into {feeds_dir}"))
+        generate(Options(customers=customers, days=days, seed=20261124, out=feeds_dir, sub_branches=LOGIN_BRANCHES))
+        if on_step:
+            on_step(Step("generate", 1, 1, "done"))
     with factory() as db:
         import_tree(db, feeds_dir / "org_tree.csv", now=clock.now())
         orgs = {o.code: o for o in db.scalars(select(Org))}
+        missing = sorted({u.org_code for u in USERS} - orgs.keys())
+        if missing:  # feeds generated elsewhere (or by an older version) without the logins' orgs
+            raise ValueError(f"the demo feeds in {feeds_dir} lack the orgs {', '.join(missing)}: delete the folder")
         _create_users(db, orgs, now=clock.now(), password=password)
         audit.append(
             db, audit.SYSTEM_ACTOR, "system.demo_build", at=clock.now(), detail={"customers": customers, "days": days}
         )
         db.commit()
-    dates = sorted({p.stem.rsplit("_", 1)[1] for p in feeds_dir.glob("cif_customer_*.dat")})
-    for i, d in enumerate(dates):
-        run_load(factory, wh, feeds_dir, d, actor=audit.SYSTEM_ACTOR, clock=clock)
-        if on_step:
-            on_step("load", i + 1, len(dates))
+    if on_step:
+        on_step(Step("orgs", 1, 1, f"{len(orgs)} orgs, {len(USERS)} demo logins"))
+    dates = feed_dates(feeds_dir)
+    first = dates if first_dates is None else dates[: max(1, first_dates)]
+    load_dates(factory, wh, feeds_dir, first, clock=clock, on_step=on_step, total=len(dates))
     with factory() as db:
         manager = db.scalars(select(User).where(User.username == "gl_manager")).one()
         book = db.scalars(
@@ -217,4 +299,65 @@ def build_bank(
         for cid in book:
             db.add(CustomerManager(customer_id=cid, user_id=manager.id, share=100, start_date=clock.now().date()))
         db.commit()
+    if on_step:
+        on_step(Step("book", 1, 1, f"gl_manager manages {len(book)} customers"))
     return True
+
+
+class HistoryJobs(Jobs):
+    """The server's job runner, which also loads the demo's remaining dates: one job per date, each
+    submitting the next when it ends, so that work staff start meanwhile (a snapshot refresh, a load)
+    waits for one date at most; stopping the server stops the history between two dates."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stopping = threading.Event()
+
+    def load_history(
+        self,
+        factory: sessionmaker[Session],
+        warehouse: Callable[[], Warehouse],
+        feeds_dir: Path,
+        dates: list[str],
+        *,
+        clock: Clock,
+        on_step: OnStep,
+        done_before: int,
+        total: int,
+        on_end: Callable[[list[str], str | None], None],
+    ) -> None:
+        """Start loading ``dates``; ``on_end(left, error)`` reports the end (``left`` empty when all loaded)."""
+
+        def job(k: int) -> None:
+            if self.stopping.is_set():
+                on_end(dates[k:], None)
+                return
+            try:
+                load_dates(
+                    factory,
+                    warehouse(),
+                    feeds_dir,
+                    [dates[k]],
+                    clock=clock,
+                    on_step=on_step,
+                    done_before=done_before + k,
+                    total=total,
+                )
+            except Exception as e:
+                log.exception("demo history load failed", extra={"business_date": dates[k]})
+                on_end(dates[k:], e.message if isinstance(e, LoadFailed) else type(e).__name__)
+                return
+            if k + 1 == len(dates):
+                on_end([], None)
+                return
+            try:
+                self.submit(f"demo.history {dates[k + 1]}", lambda: job(k + 1))
+            except RuntimeError:  # the runner shut down meanwhile
+                on_end(dates[k + 1 :], None)
+
+        if dates:
+            self.submit(f"demo.history {dates[0]}", lambda: job(0))
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        super().shutdown()

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bankcrm.auth.models import AuditRecord
+from bankcrm.auth.models import AuditRecord, User, UserStatus, user_role
 from bankcrm.clock import FrozenClock
 from bankcrm.customers.models import CustomerChange, CustomerManager
+from bankcrm.orgs.models import OrgLevel
 
-from ..builders import Bank, login, make_user, resident_id, role
+from ..builders import Bank, login, make_org, make_user, resident_id, role
 
 
 def test_staff_correct_basic_information_with_history(client: TestClient, bank: Bank, db: Session) -> None:
@@ -127,3 +128,43 @@ def test_managers_with_shares_history_and_book_transfer(
     assert again.status_code == 404
     login(client, "nj_manager")  # may not assign
     assert put([(first.id, "100")]).status_code == 403
+
+
+def test_manager_candidates_are_filtered_by_role_and_org_line_before_the_limit(
+    client: TestClient, bank: Bank, db: Session, clock: FrozenClock
+) -> None:
+    """600 lobby managers sort before every customer manager (their org's path is shorter): the
+    candidates still list the managers, and for one customer only those on its org line."""
+    now = clock.now()
+    lobby = role(db, "lobby_manager")
+    ids = db.scalars(
+        insert(User).returning(User.id),
+        [
+            {
+                "username": f"lobby{i:03d}",
+                "display_name": "大堂经理",
+                "org_id": bank.nj.id,
+                "password_hash": "-",
+                "status": UserStatus.active,
+                "created_at": now,
+            }
+            for i in range(600)
+        ],
+    ).all()
+    db.execute(insert(user_role), [{"user_id": i, "role_id": lobby.id} for i in ids])
+    manager = role(db, "customer_manager")
+    nj_sub2 = make_org(db, parent=bank.nj, level=OrgLevel.sub_branch, name="玄武支行", now=now)
+    make_user(db, org=bank.nj, roles=[manager], username="nj_city_m", now=now)
+    make_user(db, org=nj_sub2, roles=[manager], username="xw_m", now=now)
+    make_user(db, org=bank.sz_sub, roles=[manager], username="sz_m", now=now)
+    db.commit()
+    login(client, "nj_president")
+    names = [x["username"] for x in client.get("/api/customers/manager-candidates").json()]
+    assert names == ["nj_city_m", "nj_manager", "xw_m"]  # by org path, then name; no lobby manager, no sz_m
+    c = bank.customers["nj_managed"]  # at nj_sub: the city's manager above it, not the sibling sub-branch's
+    r = client.get("/api/customers/manager-candidates", params={"customer_id": c.id})
+    assert [x["username"] for x in r.json()] == ["nj_city_m", "nj_manager"]
+    # Another side's customer is as unknown here as everywhere; a malformed id is a clear 422.
+    other = client.get("/api/customers/manager-candidates", params={"customer_id": bank.customers["sz"].id})
+    assert other.status_code == 404 and "赵六" not in other.text
+    assert client.get("/api/customers/manager-candidates", params={"customer_id": "x"}).status_code == 422

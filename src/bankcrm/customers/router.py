@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select
 
 from bankcrm.api.deps import DbSession, Now, requires
 from bankcrm.auth import audit
-from bankcrm.auth.models import User, UserStatus
+from bankcrm.auth.models import Role, User, UserStatus, user_role
 from bankcrm.auth.principal import Principal
 from bankcrm.auth.scope import org_subtree_clause
 from bankcrm.customers import holdings, repository, service
@@ -147,20 +147,31 @@ def transfer_book(
 
 @router.get("/manager-candidates", operation_id="customers-manager_candidates")
 def manager_candidates(
-    db: DbSession, p: Annotated[Principal, requires("customer.assign")]
+    db: DbSession, p: Annotated[Principal, requires("customer.assign")], customer_id: int | None = None
 ) -> list[ManagerCandidateOut]:
-    """Active operators in the caller's scope who hold the customer-manager role."""
-    rows = db.execute(
+    """Active operators in the caller's scope who hold the customer-manager role (the first 500 by org
+    and name); with ``customer_id``, only those on that customer's org line (above, at or below its
+    org), the ones its managers may be chosen from."""
+    holds_role = (
+        select(user_role.c.user_id)
+        .join(Role, Role.id == user_role.c.role_id)
+        .where(user_role.c.user_id == User.id, Role.code == "customer_manager")
+        .exists()
+    )
+    query = (
         select(User, Org.name)
         .join(Org, Org.id == User.org_id)
-        .where(User.status == UserStatus.active, org_subtree_clause(p))
-        .order_by(Org.path, User.username)
-        .limit(500)
-    ).all()
+        .where(User.status == UserStatus.active, org_subtree_clause(p), holds_role)
+    )
+    if customer_id is not None:
+        c, _ = repository.get(db, p, customer_id)
+        path = db.scalars(select(Org.path).where(Org.id == c.org_id)).one()
+        # The org line: the customer's org, the orgs above it (the prefixes of its path) and below it.
+        above = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+        query = query.where(or_(Org.path.in_(above), Org.path.startswith(path, autoescape=True)))
+    rows = db.execute(query.order_by(Org.path, User.username).limit(500)).all()
     return [
-        ManagerCandidateOut(id=u.id, username=u.username, display_name=u.display_name, org_name=org)
-        for u, org in rows
-        if any(r.code == "customer_manager" for r in u.roles)
+        ManagerCandidateOut(id=u.id, username=u.username, display_name=u.display_name, org_name=org) for u, org in rows
     ]
 
 

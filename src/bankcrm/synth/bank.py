@@ -107,13 +107,21 @@ def money_text(cents: Arr) -> Any:
 
 
 class Bank:
-    def __init__(self, n: int, days: int, start: np.datetime64, dirty: float, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        n: int,
+        days: int,
+        start: np.datetime64,
+        dirty: float,
+        rng: np.random.Generator,
+        sub_branches: tuple[str, ...] = (),
+    ) -> None:
         self.rng = rng
         self.days = days
         self.start = start
         self.end = start + (days - 1) * DAY
         self.dirty = dirty
-        self.tree: OrgTree = orgs_mod.build(n, rng)
+        self.tree: OrgTree = orgs_mod.build(n, rng, sub_branches)
         self.pop = people.build(n, self.tree, start, rng)
         self.gt = GroundTruth()
         pop = self.pop

@@ -27,6 +27,8 @@ class Options:
     out: Path
     start: str = "20260105"
     dirty: float = 0.02
+    sub_branches: tuple[str, ...] = ()
+    """District sub-branches that exist at any size (the demo's logins work at two of them)."""
 
 
 @dataclass
@@ -54,7 +56,7 @@ def generate(opts: Options, progress: Progress | None = None) -> Summary:
     steps = 1 + opts.days * len(layouts.FEEDS)
     report = progress or (lambda what, done, total: None)
     report("building the bank", 0, steps)
-    bank = Bank(opts.customers, opts.days, start, opts.dirty, rng)
+    bank = Bank(opts.customers, opts.days, start, opts.dirty, rng, opts.sub_branches)
     _write_org_tree(bank, opts.out)
     daily = Daily(bank)
     dirt_rng = np.random.default_rng([opts.seed, 1])

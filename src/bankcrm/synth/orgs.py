@@ -54,7 +54,10 @@ def _short(district: str) -> str:
     return district[:-1] if len(district) > 2 and district[-1] in "区县市" else district
 
 
-def build(n_customers: int, rng: np.random.Generator) -> OrgTree:
+def build(n_customers: int, rng: np.random.Generator, sub_branches: tuple[str, ...] = ()) -> OrgTree:
+    """The tree for ``n_customers`` (about one sub-branch per 50 customers, 10 to 100 of them);
+    ``sub_branches`` names district sub-branches (a district code of ``vocab.CITIES``) that exist
+    whatever the size: a small bank gets only each city's first districts otherwise."""
     orgs: list[Org] = [
         Org(HEAD_CODE, "示范银行总行", "head", None, -1, vocab.PROVINCE_CODE),
         Org(vocab.PROVINCE_CODE, vocab.PROVINCE_NAME[:-1] + "省分行", "province", HEAD_CODE, -1, vocab.PROVINCE_CODE),
@@ -63,6 +66,12 @@ def build(n_customers: int, rng: np.random.Generator) -> OrgTree:
     sizes = np.array([c[2] for c in vocab.CITIES])
     per_city = np.maximum(1, np.floor(sizes / sizes.sum() * n_sub)).astype(int)
     per_city[0] += n_sub - per_city.sum()
+    for code in sub_branches:
+        where = [(ci, k) for ci, c in enumerate(vocab.CITIES) for k, (d, _) in enumerate(c[3]) if d == code]
+        if not where:
+            raise ValueError(f"no district {code} to place a sub-branch in")
+        ci, k = where[0]
+        per_city[ci] = max(int(per_city[ci]), k + 1)
     home: list[int] = []
     weight: list[float] = []
     subs: list[tuple[int, int]] = []  # (org index, city index)

@@ -169,7 +169,9 @@ export interface paths {
         };
         /**
          * Manager Candidates
-         * @description Active operators in the caller's scope who hold the customer-manager role.
+         * @description Active operators in the caller's scope who hold the customer-manager role (the first 500 by org
+         *     and name); with ``customer_id``, only those on that customer's org line (above, at or below its
+         *     org), the ones its managers may be chosen from.
          */
         get: operations["customers-manager_candidates"];
         put?: never;
@@ -3252,7 +3254,9 @@ export interface operations {
     };
     "customers-manager_candidates": {
         parameters: {
-            query?: never;
+            query?: {
+                customer_id?: number | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3266,6 +3270,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ManagerCandidateOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

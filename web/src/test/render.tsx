@@ -2,6 +2,7 @@
 import type { ReactElement } from 'react';
 import { render } from '@testing-library/react';
 import { App as AntApp } from 'antd';
+import { StyleProvider } from '@ant-design/cssinjs';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import '../i18n';
@@ -17,20 +18,25 @@ export function renderWithApp(
   }: { path?: string; routes?: Record<string, ReactElement>; /** Location to start at when `path` has parameters. */ initialEntry?: string } = {},
 ) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  // antd's styles stay out of jsdom (cssinjs renders as on a server): the tests read text and roles,
+  // never CSS, and jsdom's getComputedStyle matches every antd rule against the element on each call
+  // (antd tables ask on every mount), which made a page test take tens of seconds on a busy machine.
   const result = render(
-    <AntApp>
-      <AntdBridge />
-      <QueryClientProvider client={qc}>
-        <MemoryRouter initialEntries={[initialEntry ?? path]}>
-          <Routes>
-            <Route path={path} element={ui} />
-            {Object.entries(routes).map(([p, el]) => (
-              <Route key={p} path={p} element={el} />
-            ))}
-          </Routes>
-        </MemoryRouter>
-      </QueryClientProvider>
-    </AntApp>,
+    <StyleProvider mock="server">
+      <AntApp>
+        <AntdBridge />
+        <QueryClientProvider client={qc}>
+          <MemoryRouter initialEntries={[initialEntry ?? path]}>
+            <Routes>
+              <Route path={path} element={ui} />
+              {Object.entries(routes).map(([p, el]) => (
+                <Route key={p} path={p} element={el} />
+              ))}
+            </Routes>
+          </MemoryRouter>
+        </QueryClientProvider>
+      </AntApp>
+    </StyleProvider>,
   );
   return { ...result, queryClient: qc };
 }

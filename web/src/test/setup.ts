@@ -1,6 +1,11 @@
 import '@testing-library/jest-dom/vitest';
 import { afterEach } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
+
+// Tests wait for what they need (findBy*, waitFor), bounded once here rather than per test: the antd
+// pages take seconds to render in jsdom when the machine's cores are busy. A condition that never comes
+// still fails, with its own message, well inside vitest's testTimeout (vite.config.ts).
+configure({ asyncUtilTimeout: 30_000 });
 
 // antd's responsive helpers ask for matchMedia, which jsdom lacks.
 if (!window.matchMedia) {

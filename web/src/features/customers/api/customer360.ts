@@ -91,12 +91,19 @@ export function transferBook(body: TransferBody): Promise<TransferResult> {
   return unwrap(api.POST('/api/customers/transfer-book', { body, middleware: [quiet] }));
 }
 
-export function listManagerCandidates(): Promise<ManagerCandidate[]> {
-  return unwrap(api.GET('/api/customers/manager-candidates'));
+export function listManagerCandidates(customerId?: number): Promise<ManagerCandidate[]> {
+  const query = customerId === undefined ? {} : { customer_id: customerId };
+  return unwrap(api.GET('/api/customers/manager-candidates', { params: { query } }));
 }
 
-export function useManagerCandidates(enabled = true) {
-  return useQuery({ queryKey: customerKeys.candidates, queryFn: listManagerCandidates, staleTime: 60_000, enabled });
+/** The customer managers in the caller's scope; with a customer, only those on its org line (who may manage it). */
+export function useManagerCandidates(enabled = true, customerId?: number) {
+  return useQuery({
+    queryKey: customerId === undefined ? customerKeys.candidates : [...customerKeys.candidates, customerId],
+    queryFn: () => listManagerCandidates(customerId),
+    staleTime: 60_000,
+    enabled,
+  });
 }
 
 /** A write to one customer, after which its overview (and record lists) are read again. */

@@ -24,7 +24,7 @@ interface ManagersForm {
 export function ManagersModal({ customerId, current, onClose }: { customerId: number; current: readonly Manager[]; onClose: () => void }) {
   const { t } = useTranslation('customers');
   const [form] = Form.useForm<ManagersForm>();
-  const candidates = useManagerCandidates();
+  const candidates = useManagerCandidates(true, customerId);
   const save = useSetManagers();
   const [error, setError] = useState<string | null>(null);
   const rows = Form.useWatch('managers', form) as ShareRow[] | undefined;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { meQueryKey } from '../../auth/api/me';
 import { makeMe, renderWithApp, stubFetch } from '../../../test/render';
 import { CustomerPage } from './CustomerPage';
@@ -100,9 +100,6 @@ const candidates = [
 ];
 const ALL = ['customer.view', 'customer.reveal', 'customer.edit', 'customer.record', 'customer.assign'];
 
-// These pages render large antd tables; under a full parallel run jsdom can take over a second.
-configure({ asyncUtilTimeout: 5000 });
-
 afterEach(() => {
   vi.unstubAllGlobals();
 });
@@ -132,8 +129,7 @@ function inputOf(testId: string): HTMLInputElement {
 const requests = (seen: Request[], method: string, path: string) =>
   seen.filter((r) => r.method === method && new URL(r.url).pathname === path);
 
-// antd's tables and modals are slow to render in jsdom.
-describe('CustomerPage (360)', { timeout: 20_000 }, () => {
+describe('CustomerPage (360)', () => {
   it('shows the profile, the KPIs, the charts and one account table per system with its details', async () => {
     stub(['customer.view']);
     render360();
@@ -293,6 +289,8 @@ describe('CustomerPage (360)', { timeout: 20_000 }, () => {
     fireEvent.click(await screen.findByTestId('managers-edit'));
     const modal = await screen.findByTestId('managers-modal');
     expect(screen.getByTestId('managers-total')).toHaveTextContent('100%');
+    // The candidates offered are those who may manage this customer (its org line), asked for by its id.
+    await waitFor(() => expect(requests(seen, 'GET', '/api/customers/manager-candidates').map((r) => new URL(r.url).search)).toContain('?customer_id=5'));
 
     fireEvent.change(inputOf('manager-share-1'), { target: { value: '30' } });
     await waitFor(() => expect(screen.getByTestId('managers-total')).toHaveTextContent('90%'));

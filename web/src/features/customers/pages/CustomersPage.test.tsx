@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { meQueryKey } from '../../auth/api/me';
 import { makeMe, renderWithApp, stubFetch } from '../../../test/render';
 import { CustomersPage } from './CustomersPage';
@@ -37,9 +37,6 @@ const candidates = [
   { id: 11, username: 'gl_manager', display_name: '王经理', org_name: '鼓楼支行' },
   { id: 12, username: 'gl_manager2', display_name: '李经理', org_name: '鼓楼支行' },
 ];
-
-// These pages render large antd tables; under a full parallel run jsdom can take over a second.
-configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -87,7 +84,7 @@ function renderList() {
   });
 }
 
-describe('CustomersPage', { timeout: 20_000 }, () => {
+describe('CustomersPage', () => {
   it('shows tiers as tags and sends the search, filters and sort in the body', async () => {
     const { seen } = stub(['customer.view']);
     renderList();

@@ -1,11 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { changeLanguage } from '../../../i18n';
 import { renderWithApp } from '../../../test/render';
 import { CorporateQueryPage } from './CorporateQueryPage';
 import { accountRow, lastBody, pick, postedBodies, stubApi, type, typeDate } from './testing';
-
-configure({ asyncUtilTimeout: 5000 });
 
 const QUERY = '/api/query/corporate';
 const rows = {
@@ -42,7 +40,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-describe('CorporateQueryPage', { timeout: 20_000 }, () => {
+describe('CorporateQueryPage', () => {
   it('sends the filled conditions as the body', async () => {
     const { seen } = stub(['customer.reveal']);
     renderPage();

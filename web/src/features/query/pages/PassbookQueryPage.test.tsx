@@ -1,11 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { changeLanguage } from '../../../i18n';
 import { renderWithApp } from '../../../test/render';
 import { PassbookQueryPage } from './PassbookQueryPage';
 import { accountRow, lastBody, stubApi, type, typeDate } from './testing';
-
-configure({ asyncUtilTimeout: 5000 });
 
 const QUERY = '/api/query/passbooks';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -20,7 +18,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('PassbookQueryPage', { timeout: 20_000 }, () => {
+describe('PassbookQueryPage', () => {
   it('sends the filled conditions, then the next page', async () => {
     const { seen } = stubApi(['customer.view'], { [`POST ${QUERY}`]: { status: 200, body: rows } });
     renderWithApp(<PassbookQueryPage />, { path: '/query/passbooks' });

@@ -1,12 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { changeLanguage } from '../../../i18n';
 import { renderWithApp } from '../../../test/render';
 import { PersonalQueryPage } from './PersonalQueryPage';
 import { accountRow, inputOf, lastBody, postedBodies, stubApi, type, typeDate, type Answers } from './testing';
-
-// Large antd forms and tables; under a full parallel run jsdom can be slow.
-configure({ asyncUtilTimeout: 5000 });
 
 const QUERY = '/api/query/personal-accounts';
 const rows = {
@@ -53,7 +50,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-describe('PersonalQueryPage', { timeout: 20_000 }, () => {
+describe('PersonalQueryPage', () => {
   it('sends nothing before "search", then the filled conditions as the body', async () => {
     const { seen } = stub(['customer.reveal']);
     renderPage();
@@ -160,7 +157,7 @@ describe('PersonalQueryPage', { timeout: 20_000 }, () => {
   });
 });
 
-describe('PersonalQueryPage linking (CUS-2)', { timeout: 20_000 }, () => {
+describe('PersonalQueryPage linking (CUS-2)', () => {
   const customers = {
     items: [{ id: 7, customer_no: 'C0007', type: 'personal', name: '张三丰', id_type: '101', id_no: '1', phone: null, org_id: 2, org_name: '鼓楼支行', tier: null }],
     total: 1,

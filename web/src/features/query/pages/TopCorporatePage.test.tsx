@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { changeLanguage } from '../../../i18n';
 import { renderWithApp } from '../../../test/render';
 import { TopCorporatePage } from './TopCorporatePage';
@@ -7,8 +7,6 @@ import { lastBody, stubApi, type } from './testing';
 
 // The chart needs a canvas, which jsdom lacks; its bars are covered by topBars in query.test.ts.
 vi.mock('../../../components/EChart', () => ({ EChart: ({ testId }: { testId?: string }) => <div data-testid={testId} /> }));
-
-configure({ asyncUtilTimeout: 5000 });
 
 const QUERY = '/api/query/top-corporate';
 const top = [
@@ -24,7 +22,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-describe('TopCorporatePage', { timeout: 20_000 }, () => {
+describe('TopCorporatePage', () => {
   it('shows the default top 10 by deposits as a table and a chart', async () => {
     const { seen } = stubApi(['customer.view'], { [`POST ${QUERY}`]: { status: 200, body: top } });
     renderWithApp(<TopCorporatePage />, { path: '/query/top-corporate', routes: { '/customers/:id': <div data-testid="at-360" /> } });
