@@ -1,11 +1,10 @@
 /** Renders a component the way the app does (antd App, React Query, router, i18n) for tests. */
 import type { ReactElement } from 'react';
 import { render } from '@testing-library/react';
-import { App as AntApp } from 'antd';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import '../i18n';
-import { AntdBridge } from '../app/AntdBridge';
+import { AntdBridge, AppFrame } from '../app/AntdBridge';
 import type { Me } from '../api/types';
 
 export function renderWithApp(
@@ -18,7 +17,7 @@ export function renderWithApp(
 ) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   const result = render(
-    <AntApp>
+    <AppFrame>
       <AntdBridge />
       <QueryClientProvider client={qc}>
         <MemoryRouter initialEntries={[initialEntry ?? path]}>
@@ -30,7 +29,7 @@ export function renderWithApp(
           </Routes>
         </MemoryRouter>
       </QueryClientProvider>
-    </AntApp>,
+    </AppFrame>,
   );
   return { ...result, queryClient: qc };
 }

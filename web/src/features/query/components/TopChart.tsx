@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EChart, type EChartOption } from '../../../components/EChart';
+import { Chart, type EChartOption } from '../../../components/Chart';
 import { formatAmount } from '../../customers/utils/customer';
 import type { TopMeasure, TopRow } from '../api/types';
 import { topBars } from '../utils/query';
@@ -32,5 +32,5 @@ export function TopChart({ rows, by, loading }: { rows: readonly TopRow[]; by: T
       ],
     };
   }, [rows, by, measure, t]);
-  return <EChart option={option} height={Math.max(240, rows.length * 32 + 60)} loading={loading} testId="top-chart" />;
+  return <Chart option={option} height={Math.max(240, rows.length * 32 + 60)} loading={loading} testId="top-chart" />;
 }
