@@ -7,6 +7,7 @@ import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { CenteredCard } from '../../../components/CenteredCard';
+import { preloadHome } from '../../../routes';
 import { useLogin, type LoginInput } from '../api/login';
 import { useMe } from '../api/me';
 
@@ -23,7 +24,7 @@ export function LoginPage() {
   // The first screen's code, fetched while the user types: after signing in it is ready (a few KB; the
   // home page's chart library is not part of it).
   useEffect(() => {
-    void import('../../home/pages/HomePage');
+    void preloadHome();
   }, []);
 
   if (me.data && !loginMutation.isPending) {
