@@ -185,9 +185,8 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}"
     log = (args.dir / "server.log").open("wb")
     server_env = {**os.environ, **env, "BANKCRM_PORT": str(port), "BANKCRM_LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "bankcrm"), "serve"], env=server_env, stdout=log, stderr=subprocess.STDOUT
-    )
+    command = [str(Path(sys.executable).parent / "bankcrm"), "serve"]
+    server = subprocess.Popen(command, env=server_env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     try:
         wait_up(url, server)
         cpu0, t0 = cpu_seconds(server.pid), time.monotonic()

@@ -100,13 +100,13 @@ def test_language_switch(page: Page) -> None:
     menu = page.get_by_test_id("main-menu")
     expect(menu).to_contain_text("系统管理")
     page.get_by_test_id("lang-switch").click()
-    pick_option(page, "English")
+    page.get_by_test_id("lang-en-US").click()
     expect(menu).to_contain_text("System")
     expect(page.get_by_test_id("welcome-card")).to_contain_text("Welcome")
     page.reload()
     expect(page.get_by_test_id("main-menu")).to_contain_text("System")
     page.get_by_test_id("lang-switch").click()
-    pick_option(page, "中文")
+    page.get_by_test_id("lang-zh-CN").click()
     expect(page.get_by_test_id("main-menu")).to_contain_text("系统管理")
 
 

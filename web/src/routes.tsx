@@ -2,7 +2,7 @@
  * Every page of the main layout, with its menu key, label, icon and the permission that shows it.
  * The side menu is built from this list by `visibleMenu`; only pages that exist are listed.
  */
-import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import { createElement, lazy, type ComponentType, type ReactNode } from 'react';
 import {
   ApartmentOutlined,
   AuditOutlined,
@@ -25,17 +25,31 @@ import {
 } from '@ant-design/icons';
 import type { MenuGroupLike, MenuRouteLike } from './lib/menu';
 
+/** A page loaded on first use; `preload()` fetches it ahead (then it renders without suspending). */
+export type PageComponent = ComponentType & { preload: () => Promise<unknown> };
+
 export interface AppRoute extends MenuRouteLike {
   icon: ReactNode;
-  component: LazyExoticComponent<ComponentType>;
+  component: PageComponent;
 }
 
 export interface AppMenuGroup extends MenuGroupLike {
   icon: ReactNode;
 }
 
-const page = <K extends string>(loader: () => Promise<Record<K, ComponentType>>, name: K) =>
-  lazy(async () => ({ default: (await loader())[name] }));
+// React.lazy suspends on a page's first render even when its code is already here, and React then holds
+// the page back for its fallback's minimum time (300 ms): a preloaded page is rendered directly instead.
+const page = <K extends string>(loader: () => Promise<Record<K, ComponentType>>, name: K): PageComponent => {
+  let loaded: ComponentType | undefined;
+  const preload = async (): Promise<ComponentType> => {
+    const component: ComponentType = (await loader())[name];
+    loaded = component;
+    return component;
+  };
+  const Lazy = lazy(async () => ({ default: await preload() }));
+  const Page = () => createElement(loaded ?? Lazy);
+  return Object.assign(Page, { preload });
+};
 
 export const menuGroups: AppMenuGroup[] = [
   { key: 'customers', labelKey: 'group.customers', icon: <IdcardOutlined /> },
@@ -192,3 +206,8 @@ export const appRoutes: AppRoute[] = [
     component: page(() => import('./features/system/pages/CodeTablesPage'), 'CodeTablesPage'),
   },
 ];
+
+/** The first screen after signing in, fetched while the sign-in page is shown. */
+export function preloadHome(): Promise<unknown> {
+  return appRoutes.find((r) => r.key === 'home')?.component.preload() ?? Promise.resolve();
+}

@@ -7,14 +7,12 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -23,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bankcrm import __version__
 from bankcrm.api.deps import DbSession, Public
 from bankcrm.api.i18n import lang_of, lang_of_headers, localize, pick
+from bankcrm.api.static import mount_web
 from bankcrm.auth.router import router as auth_router
 from bankcrm.auth.throttle import LoginThrottle
 from bankcrm.clock import Clock
@@ -227,7 +226,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
 
-    _mount_web(app, settings.web_dist)
+    mount_web(app, settings.web_dist)  # last: its catch-all route answers what no router did
     return app
 
 
@@ -252,20 +251,3 @@ def _warehouse_opener(settings: Settings) -> tuple[Any, Any]:
             state.pop("con").close()
 
     return cursor, close
-
-
-def _mount_web(app: FastAPI, dist: Path) -> None:
-    index = dist / "index.html"
-    if not index.is_file():
-        return
-    if (dist / "assets").is_dir():
-        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
-
-    @app.get("/{path:path}", include_in_schema=False, dependencies=[Public])
-    def spa(path: str) -> FileResponse:
-        if path.startswith("api/"):
-            raise StarletteHTTPException(404)
-        candidate = (dist / path).resolve()
-        if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
-            return FileResponse(candidate)
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { App as AntApp, ConfigProvider, Result } from 'antd';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { ConfigProvider, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import dayjs from 'dayjs';
@@ -10,8 +10,8 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { ApiError } from '../api/errors';
 import { appRoutes } from '../routes';
 import { LoginPage } from '../features/auth/pages/LoginPage';
-import { PasswordPage } from '../features/auth/pages/PasswordPage';
-import { AntdBridge } from './AntdBridge';
+import { StatusResult } from '../components/StatusResult';
+import { AntdBridge, AppFrame } from './AntdBridge';
 import { NavigatorBridge } from './NavigatorBridge';
 import { MainLayout } from './MainLayout';
 import { RequireAuth, RequirePermission } from './RequireAuth';
@@ -30,8 +30,11 @@ export function makeQueryClient(): QueryClient {
 
 function NotFound() {
   const { t } = useTranslation();
-  return <Result status="404" title="404" subTitle={t('notFound')} />;
+  return <StatusResult status="404" title="404" subTitle={t('notFound')} />;
 }
+
+// Rarely visited: loaded when needed, like every page of the main layout (routes.tsx).
+const PasswordPage = lazy(async () => ({ default: (await import('../features/auth/pages/PasswordPage')).PasswordPage }));
 
 export function AppRoutes() {
   return (
@@ -41,7 +44,9 @@ export function AppRoutes() {
         path="/password"
         element={
           <RequireAuth allowMustChange>
-            <PasswordPage />
+            <Suspense fallback={<Spin style={{ display: 'block', padding: 48 }} />}>
+              <PasswordPage />
+            </Suspense>
           </RequireAuth>
         }
       />
@@ -80,7 +85,7 @@ export function App() {
 
   return (
     <ConfigProvider locale={en ? enUS : zhCN}>
-      <AntApp>
+      <AppFrame>
         <AntdBridge />
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>
@@ -88,7 +93,7 @@ export function App() {
             <AppRoutes />
           </BrowserRouter>
         </QueryClientProvider>
-      </AntApp>
+      </AppFrame>
     </ConfigProvider>
   );
 }

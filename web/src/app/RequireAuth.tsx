@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
-import { Result, Spin } from 'antd';
+import { Spin } from 'antd';
+import { StatusResult } from '../components/StatusResult';
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../features/auth/api/me';
 
@@ -17,7 +18,7 @@ export function RequireAuth({ children, allowMustChange = false }: { children: R
     );
   }
   if (me.isError) {
-    return <Result status="error" title={t('loadFailed')} subTitle={me.error.message} />;
+    return <StatusResult status="error" title={t('loadFailed')} subTitle={me.error.message} />;
   }
   if (!me.data) {
     return <Navigate to="/login" replace state={{ from: location.pathname }} />;
@@ -33,7 +34,7 @@ export function RequirePermission({ permission, children }: { permission?: strin
   const me = useMe();
   const { t } = useTranslation();
   if (permission && !me.data?.permissions.includes(permission)) {
-    return <Result status="403" title="403" subTitle={t('forbidden')} />;
+    return <StatusResult status="403" title="403" subTitle={t('forbidden')} />;
   }
   return <>{children}</>;
 }

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
-import { Card, Layout } from 'antd';
+import { Layout } from 'antd';
 import { LanguageSwitch } from './LanguageSwitch';
+import { Panel } from './Panel';
 
 /** Frame for the screens shown outside the main layout (login, forced password change). */
 export function CenteredCard({ title, children }: { title: ReactNode; children: ReactNode }) {
@@ -9,9 +10,9 @@ export function CenteredCard({ title, children }: { title: ReactNode; children: 
       <div style={{ position: 'absolute', top: 16, right: 16 }}>
         <LanguageSwitch />
       </div>
-      <Card title={title} style={{ width: 420, maxWidth: '100%' }}>
+      <Panel title={title} style={{ width: 420, maxWidth: '100%' }}>
         {children}
-      </Card>
+      </Panel>
     </Layout>
   );
 }

@@ -1,12 +1,11 @@
 /** Renders a component the way the app does (antd App, React Query, router, i18n) for tests. */
 import type { ReactElement } from 'react';
 import { render } from '@testing-library/react';
-import { App as AntApp } from 'antd';
 import { StyleProvider } from '@ant-design/cssinjs';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import '../i18n';
-import { AntdBridge } from '../app/AntdBridge';
+import { AntdBridge, AppFrame } from '../app/AntdBridge';
 import type { Me } from '../api/types';
 
 export function renderWithApp(
@@ -23,7 +22,7 @@ export function renderWithApp(
   // (antd tables ask on every mount), which made a page test take tens of seconds on a busy machine.
   const result = render(
     <StyleProvider mock="server">
-      <AntApp>
+      <AppFrame>
         <AntdBridge />
         <QueryClientProvider client={qc}>
           <MemoryRouter initialEntries={[initialEntry ?? path]}>
@@ -35,7 +34,7 @@ export function renderWithApp(
             </Routes>
           </MemoryRouter>
         </QueryClientProvider>
-      </AntApp>
+      </AppFrame>
     </StyleProvider>,
   );
   return { ...result, queryClient: qc };

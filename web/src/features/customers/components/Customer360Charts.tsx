@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { Card, Empty, List } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { EChart, type EChartOption } from '../../../components/EChart';
+import { Chart, type EChartOption } from '../../../components/Chart';
 import type { MixItem, TrendPoint } from '../api/types';
 import { formatBand, isAmountBand, levelBand } from '../../../lib/format';
 import { anyBanded, formatAmount, mixSlices, trendSeries } from '../utils/customer';
@@ -40,7 +40,7 @@ export function TrendChart({ points }: { points: readonly TrendPoint[] }) {
   return (
     <Card size="small" title={t('charts.trend')} style={{ height: '100%' }}>
       {points.length ? (
-        <EChart option={option} height={280} testId="customer-trend-chart" />
+        <Chart option={option} height={280} testId="customer-trend-chart" />
       ) : (
         <Empty description={t('charts.empty')} data-testid="customer-trend-empty" />
       )}
@@ -89,7 +89,7 @@ export function MixChart({ mix, productLabel }: { mix: readonly MixItem[]; produ
   return (
     <Card size="small" title={t('charts.mix')} style={{ height: '100%' }}>
       {slices.length ? (
-        <EChart option={option} height={280} testId="customer-mix-chart" />
+        <Chart option={option} height={280} testId="customer-mix-chart" />
       ) : (
         <Empty description={t('charts.empty')} data-testid="customer-mix-empty" />
       )}

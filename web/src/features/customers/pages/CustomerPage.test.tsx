@@ -4,7 +4,7 @@ import { meQueryKey } from '../../auth/api/me';
 import { makeMe, renderWithApp, stubFetch } from '../../../test/render';
 import { CustomerPage } from './CustomerPage';
 
-// The charts need a canvas, which jsdom lacks; their series are covered by customer.test.ts.
+// The charts (loaded lazily by components/Chart) need a canvas, which jsdom lacks; their series are covered by customer.test.ts.
 vi.mock('../../../components/EChart', () => ({ EChart: ({ testId }: { testId?: string }) => <div data-testid={testId} /> }));
 
 const account = {
@@ -148,8 +148,8 @@ describe('CustomerPage (360)', () => {
     expect(screen.getByTestId('kpi-housing_fund')).toHaveTextContent('88,000.00');
     expect(screen.getByTestId('kpi-deposits-avg-mtd')).toHaveTextContent('1,200,000.00');
     expect(screen.getByTestId('kpi-aum-avg-ytd')).toHaveTextContent('1,500,000.00');
-    expect(screen.getByTestId('customer-trend-chart')).toBeInTheDocument();
-    expect(screen.getByTestId('customer-mix-chart')).toBeInTheDocument();
+    expect(await screen.findByTestId('customer-trend-chart')).toBeInTheDocument();
+    expect(await screen.findByTestId('customer-mix-chart')).toBeInTheDocument();
 
     for (const s of ['sav', 'pl', 'card', 'wm', 'hpf']) expect(screen.getByTestId(`accounts-${s}`)).toBeInTheDocument();
     expect(screen.queryByTestId('accounts-corp')).toBeNull();

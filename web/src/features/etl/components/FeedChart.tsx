@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EtlRunFile } from '../../../api/types';
-import { EChart, type EChartOption } from '../../../components/EChart';
+import { Chart, type EChartOption } from '../../../components/Chart';
 import { feedBars } from '../utils/runs';
 
 /** Accepted and rejected rows per feed of one run, stacked. */
@@ -21,5 +21,5 @@ export function FeedChart({ files, loading }: { files: readonly EtlRunFile[]; lo
       ],
     };
   }, [files, t]);
-  return <EChart option={option} height={260} loading={loading} testId="etl-feed-chart" />;
+  return <Chart option={option} height={260} loading={loading} testId="etl-feed-chart" />;
 }

@@ -4,7 +4,7 @@ import { meQueryKey } from '../../auth/api/me';
 import { renderWithApp, stubFetch, makeMe } from '../../../test/render';
 import { RunDetailPage } from './RunDetailPage';
 
-// The chart needs a canvas, which jsdom lacks; its option is covered by feedBars in runs.test.ts.
+// The chart (loaded lazily by components/Chart) needs a canvas, which jsdom lacks; its option is covered by feedBars in runs.test.ts.
 vi.mock('../../../components/EChart', () => ({ EChart: () => null }));
 
 const me = (permissions: string[]) => makeMe({ permissions });

@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
-import { Card, Col, Descriptions, Row, Space, Tag } from 'antd';
+import { Col, Descriptions, Row, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { EChart, type EChartOption } from '../../../components/EChart';
+import { Chart, type EChartOption } from '../../../components/Chart';
+import { Panel } from '../../../components/Panel';
 import { localized } from '../../../lib/format';
 import { useMe } from '../../auth/api/me';
 import { useOrgTree } from '../../orgs/api/getOrgTree';
@@ -34,7 +35,7 @@ export function HomePage() {
   return (
     <Row gutter={[16, 16]}>
       <Col xs={24} lg={10}>
-        <Card title={t('home.welcome', { name: me.display_name })} data-testid="welcome-card">
+        <Panel title={t('home.welcome', { name: me.display_name })} data-testid="welcome-card">
           <Descriptions column={1} size="small">
             <Descriptions.Item label={t('home.username')}>{me.username}</Descriptions.Item>
             <Descriptions.Item label={t('home.org')}>{me.org_name}</Descriptions.Item>
@@ -49,13 +50,13 @@ export function HomePage() {
               <span data-testid="welcome-scope">{tr(`scopes.${me.data_scope}`)}</span>
             </Descriptions.Item>
           </Descriptions>
-        </Card>
+        </Panel>
       </Col>
       {canSeeOrgs && (
         <Col xs={24} lg={14}>
-          <Card title={t('home.orgChart')}>
-            <EChart option={option} height={280} loading={tree.isPending} testId="org-level-chart" />
-          </Card>
+          <Panel title={t('home.orgChart')}>
+            <Chart option={option} height={280} loading={tree.isPending} testId="org-level-chart" />
+          </Panel>
         </Col>
       )}
     </Row>

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { App, Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Tag, Tree, Typography } from 'antd';
+import { Button, Card, Col, Descriptions, Empty, Modal, Row, Space, Spin, Tag, Tree, Typography } from 'antd';
 import type { DataNode } from 'antd/es/tree';
 import { useTranslation } from 'react-i18next';
 import type { OrgHistoryEntry, OrgNode } from '../../../api/types';
@@ -29,7 +29,7 @@ function toTreeData(nodes: readonly OrgNode[]): DataNode[] {
 export function OrgsPage() {
   const { t } = useTranslation('orgs');
   const { t: tc } = useTranslation();
-  const { modal } = App.useApp();
+  const [modal, modalHolder] = Modal.useModal();
   const can = useCan();
   const tree = useOrgTree();
   const [selectedId, setSelectedId] = useState<number | undefined>();
@@ -163,6 +163,7 @@ export function OrgsPage() {
       </Col>
       {selected && action && <OrgActionModal action={action} org={selected} onClose={() => setAction(null)} />}
       {importing && <OrgImportDialog onClose={() => setImporting(false)} />}
+      {modalHolder}
     </Row>
   );
 }

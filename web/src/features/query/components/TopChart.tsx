@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EChart, type EChartOption } from '../../../components/EChart';
+import { Chart, type EChartOption } from '../../../components/Chart';
 import { formatBand, levelBand } from '../../../lib/format';
 import { formatAmount } from '../../customers/utils/customer';
 import type { TopMeasure, TopRow } from '../api/types';
@@ -35,5 +35,5 @@ export function TopChart({ rows, by, loading }: { rows: readonly TopRow[]; by: T
       ],
     };
   }, [rows, by, measure, t, i18n.language]);
-  return <EChart option={option} height={Math.max(240, rows.length * 32 + 60)} loading={loading} testId="top-chart" />;
+  return <Chart option={option} height={Math.max(240, rows.length * 32 + 60)} loading={loading} testId="top-chart" />;
 }

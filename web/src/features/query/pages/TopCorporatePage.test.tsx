@@ -5,7 +5,7 @@ import { renderWithApp } from '../../../test/render';
 import { TopCorporatePage } from './TopCorporatePage';
 import { lastBody, stubApi, type } from './testing';
 
-// The chart needs a canvas, which jsdom lacks; its bars are covered by topBars in query.test.ts.
+// The chart (loaded lazily by components/Chart) needs a canvas, which jsdom lacks; its bars are covered by topBars in query.test.ts.
 vi.mock('../../../components/EChart', () => ({ EChart: ({ testId }: { testId?: string }) => <div data-testid={testId} /> }));
 
 const QUERY = '/api/query/top-corporate';
@@ -30,7 +30,7 @@ describe('TopCorporatePage', () => {
     expect(await within(table).findByText('南京某某公司')).toBeInTheDocument();
     expect(within(table).getByText('98,765,432.10')).toBeInTheDocument();
     expect(within(table).getByText('1,200,000.00')).toBeInTheDocument();
-    expect(screen.getByTestId('top-chart')).toBeInTheDocument();
+    expect(await screen.findByTestId('top-chart')).toBeInTheDocument();
     expect(await lastBody(seen, QUERY)).toEqual({ by: 'deposits', n: 10 });
     fireEvent.click(screen.getByTestId('top-customer-12'));
     expect(await screen.findByTestId('at-360')).toBeInTheDocument();

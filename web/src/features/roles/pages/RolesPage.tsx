@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Space, Tag } from 'antd';
+import { Button, Modal, Space, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../api/types';
@@ -12,7 +12,7 @@ import { RoleFormModal } from '../components/RoleFormModal';
 export function RolesPage() {
   const { t } = useTranslation('roles');
   const { t: tc } = useTranslation();
-  const { modal } = App.useApp();
+  const [modal, modalHolder] = Modal.useModal();
   const can = useCan();
   const roles = useRoles();
   const del = useDeleteRole();
@@ -69,6 +69,7 @@ export function RolesPage() {
 
   return (
     <>
+      {modalHolder}
       <DataTable<Role>
         testId="roles-table"
         rowKey="id"

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Input, Space, Tag, Tooltip } from 'antd';
+import { Button, Input, Modal, Space, Tag, Tooltip } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { User, UserWithPassword } from '../../../api/types';
@@ -20,7 +20,7 @@ export function isLocked(user: Pick<User, 'locked_until'>, now: Date = new Date(
 export function UsersPage() {
   const { t, i18n } = useTranslation('users');
   const { t: tc } = useTranslation();
-  const { modal } = App.useApp();
+  const [modal, modalHolder] = Modal.useModal();
   const can = useCan();
   const { page, pageSize, reset, paging } = usePaging();
   const [q, setQ] = useState('');
@@ -121,6 +121,7 @@ export function UsersPage() {
 
   return (
     <>
+      {modalHolder}
       <DataTable<User>
         testId="users-table"
         rowKey="id"
