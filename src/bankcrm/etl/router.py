@@ -33,14 +33,14 @@ from bankcrm.etl.schemas import (
     StartLoadIn,
 )
 from bankcrm.logging import redact_text
-from bankcrm.schemas import IdPath, KeyPath, Page, PageNo, PageSize
+from bankcrm.schemas import BoolQuery, IdPath, KeyPath, Page, PageNoQuery, PageSizeQuery
 
 router = APIRouter(prefix="/api/etl", tags=["etl"])
 
 
 @router.get("/runs", operation_id="etl-runs")
 def list_runs(
-    db: DbSession, p: Annotated[Principal, requires("etl.view")], page: PageNo = 1, page_size: PageSize = 20
+    db: DbSession, p: Annotated[Principal, requires("etl.view")], page: PageNoQuery = 1, page_size: PageSizeQuery = 20
 ) -> Page[RunOut]:
     total = db.scalar(select(func.count()).select_from(EtlRun)) or 0
     rows = db.scalars(select(EtlRun).order_by(EtlRun.id.desc()).offset((page - 1) * page_size).limit(page_size))
@@ -93,7 +93,7 @@ def start_load(
     return out
 
 
-@router.get("/runs/{run_id}", operation_id="etl-run")
+@router.get("/runs/{run_id:int}", operation_id="etl-run")
 def get_run(run_id: IdPath, db: DbSession, p: Annotated[Principal, requires("etl.view")]) -> RunDetailOut:
     run = db.get(EtlRun, run_id)
     if run is None:
@@ -102,15 +102,15 @@ def get_run(run_id: IdPath, db: DbSession, p: Annotated[Principal, requires("etl
     return RunDetailOut(**RunOut.model_validate(run).model_dump(), files=[RunFileOut.model_validate(f) for f in files])
 
 
-@router.get("/runs/{run_id}/rejects", operation_id="etl-rejects")
+@router.get("/runs/{run_id:int}/rejects", operation_id="etl-rejects")
 def list_rejects(
     run_id: IdPath,
     request: Request,
     db: DbSession,
     p: Annotated[Principal, requires("etl.rejects")],
     feed: Annotated[str, Query(pattern=r"^[a-z]+_[a-z]+$")],
-    page: PageNo = 1,
-    page_size: PageSize = 50,
+    page: PageNoQuery = 1,
+    page_size: PageSizeQuery = 50,
 ) -> Page[RejectOut]:
     """Rejected rows of one file of a run. Rejected lines carry customers' data as sent: ID, card and
     phone numbers in them are masked for callers without ``customer.unmask``."""
@@ -141,14 +141,14 @@ def list_dq_issues(
     p: Annotated[Principal, requires("dq.view")],
     kind: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$")] = None,
     status: DqStatus | None = None,
-    page: PageNo = 1,
-    page_size: PageSize = 20,
+    page: PageNoQuery = 1,
+    page_size: PageSizeQuery = 20,
 ) -> Page[DqIssueOut]:
     rows, total = dq.list_issues(db, kind=kind, status=status, page=page, page_size=page_size)
     return Page[DqIssueOut](items=[DqIssueOut.model_validate(r) for r in rows], total=total)
 
 
-@router.post("/dq/issues/{issue_id}/close", operation_id="etl-dq_close")
+@router.post("/dq/issues/{issue_id:int}/close", operation_id="etl-dq_close")
 def close_dq_issue(
     issue_id: IdPath, body: DqCloseIn, db: DbSession, p: Annotated[Principal, requires("dq.edit")], now: Now
 ) -> DqIssueOut:
@@ -161,9 +161,9 @@ def close_dq_issue(
 def list_org_mappings(
     db: DbSession,
     p: Annotated[Principal, requires("dq.view")],
-    unmapped_only: bool = False,
-    page: PageNo = 1,
-    page_size: PageSize = 50,
+    unmapped_only: BoolQuery = False,
+    page: PageNoQuery = 1,
+    page_size: PageSizeQuery = 50,
 ) -> Page[OrgMappingOut]:
     rows, total = dq.list_mappings(db, unmapped_only=unmapped_only, page=page, page_size=page_size)
     return Page[OrgMappingOut](items=[OrgMappingOut.model_validate(r) for r in rows], total=total)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from bankcrm.orgs.models import OrgLevel, OrgStatus
-from bankcrm.schemas import Code, Id, In, Name, Out, UtcDateTime
+from bankcrm.schemas import Code, Id, In, Lax, Name, Out, UtcDateTime
 
 
 class OrgOut(Out):
@@ -26,7 +26,7 @@ class OrgNode(OrgOut):
 class OrgCreateIn(In):
     code: Code
     name: Name
-    level: OrgLevel
+    level: Annotated[OrgLevel, Lax]
     parent_id: Id
 
 
