@@ -54,6 +54,8 @@ lint: $(VENV)/.installed
 test-web: $(WEB)/node_modules/.installed
 	cd $(WEB) && npm run --silent typecheck && npm run --silent test
 
+# Includes tests/api/test_schemathesis.py: Schemathesis, all checks, bounded and derandomized, against
+# the in-process app (0 failures), on SQLite here and on PostgreSQL in test-postgres.
 test-python: setup chromium
 	$(BIN)/pytest -q -p no:cacheprovider
 

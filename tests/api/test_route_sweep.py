@@ -42,7 +42,7 @@ def api_routes(app: FastAPI) -> list[APIRoute]:
 def test_sweep_sees_every_operation_in_the_openapi_document(routes: list[APIRoute]) -> None:
     doc = create_app().openapi()
     documented = {(m.upper(), path) for path, ops in doc["paths"].items() for m in ops}
-    swept = {(m, r.path) for r in routes for m in r.methods}
+    swept = {(m, r.path_format) for r in routes for m in r.methods}
     assert documented == swept
 
 
@@ -56,12 +56,12 @@ def test_every_route_declares_exactly_one_access_rule(routes: list[APIRoute]) ->
     for route in routes:
         rules = _rules(route.dependant)
         if len(rules) != 1:
-            missing.append(f"{sorted(route.methods)} {route.path}: {rules}")
+            missing.append(f"{sorted(route.methods)} {route.path_format}: {rules}")
     assert not missing, "routes without exactly one access rule:\n" + "\n".join(missing)
 
 
 def test_public_routes_are_exactly_the_expected_ones(routes: list[APIRoute]) -> None:
-    public = {(m, r.path) for r in routes for m in r.methods if isinstance(_rules(r.dependant)[0], PublicAccess)}
+    public = {(m, r.path_format) for r in routes for m in r.methods if isinstance(_rules(r.dependant)[0], PublicAccess)}
     assert public == PUBLIC_ROUTES
 
 
@@ -80,10 +80,10 @@ def _concrete(path: str) -> str:
 def test_protected_routes_refuse_anonymous_callers(client: TestClient, routes: list[APIRoute]) -> None:
     for route in routes:
         for method in route.methods:
-            if (method, route.path) in PUBLIC_ROUTES:
+            if (method, route.path_format) in PUBLIC_ROUTES:
                 continue
-            r = client.request(method, _concrete(route.path), json={})
-            assert r.status_code == 401, f"{method} {route.path} -> {r.status_code}"
+            r = client.request(method, _concrete(route.path_format), json={})
+            assert r.status_code == 401, f"{method} {route.path_format} -> {r.status_code}"
             assert r.json()["code"] in {"not_authenticated", "session_expired"}
 
 

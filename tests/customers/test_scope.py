@@ -106,7 +106,10 @@ SAMPLE_BODIES = {
         "record_date": "2026-01-05",
         "content": "电话回访",
     },
-    ("PUT", "/api/customers/{customer_id}/managers"): {"managers": [], "start_date": "2026-01-05"},
+    ("PUT", "/api/customers/{customer_id}/managers"): {
+        "managers": [{"user_id": 1, "share": 100}],
+        "start_date": "2026-01-05",
+    },
     ("POST", "/api/customers/{customer_id}/reveal"): {"field": "phone", "purpose": "核实身份"},
     ("POST", "/api/customers/{customer_id}/links"): {"accounts": [{"system": "sav", "account_no": "622200000001"}]},
     ("POST", "/api/customers/{customer_id}/links/remove"): {
@@ -120,8 +123,8 @@ def _customer_routes(client: TestClient) -> list[tuple[str, str]]:
 
     out = []
     for route in api_routes(client.app):  # type: ignore[arg-type]
-        if route.path.startswith("/api/customers/{customer_id}"):
-            out += [(method, route.path) for method in sorted(route.methods - {"HEAD"})]
+        if route.path_format.startswith("/api/customers/{customer_id}"):
+            out += [(method, route.path_format) for method in sorted(route.methods - {"HEAD"})]
     return out
 
 

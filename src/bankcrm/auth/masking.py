@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, PlainSerializer, SerializationInfo, WithJsonSchema
+from pydantic import BaseModel, Field, JsonValue, PlainSerializer, SerializationInfo
 
 
 class InfoClass(enum.StrEnum):
@@ -131,11 +131,13 @@ def _serializer(kind: FieldKind) -> Any:
 
 
 def _sensitive(kind: FieldKind, info_class: InfoClass = InfoClass.C2) -> Any:
-    schema = {"type": "string", "x-sensitive": kind.value, "x-info-class": info_class.value}
+    # Marks added to the schema (not a replacement of it), so a request field's own pattern or length
+    # stays in the document.
+    marks: dict[str, JsonValue] = {"x-sensitive": kind.value, "x-info-class": info_class.value}
     return Annotated[
         str,
         PlainSerializer(_serializer(kind), return_type=str),
-        WithJsonSchema(schema),
+        Field(json_schema_extra=marks),
     ]
 
 

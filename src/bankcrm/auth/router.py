@@ -45,10 +45,10 @@ from bankcrm.auth.schemas import (
 )
 from bankcrm.auth.throttle import LoginThrottle
 from bankcrm.config import get_settings
-from bankcrm.errors import DomainError
+from bankcrm.errors import DomainError, error_responses
 from bankcrm.exports import XLSX_RESPONSE, check_size, xlsx_response
 from bankcrm.orgs.models import Org
-from bankcrm.schemas import DateQuery, IdPath, IdQuery, Page, PageNo, PageSize, SearchText
+from bankcrm.schemas import DateQuery, IdPath, IdQuery, Page, PageNoQuery, PageSizeQuery, SearchText
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
@@ -69,7 +69,7 @@ def _me(db: DbSession, user: User, csrf: str) -> MeOut:
     )
 
 
-@router.post("/auth/login", operation_id="auth-login", dependencies=[Public])
+@router.post("/auth/login", operation_id="auth-login", dependencies=[Public], responses=error_responses(401, 423, 429))
 async def login(body: LoginIn, request: Request, response: Response, db: DbSession, now: Now) -> LoginOut:
     throttle: LoginThrottle = request.app.state.login_throttle
     ip = client_ip(request)
@@ -124,8 +124,8 @@ def list_users(
     p: Annotated[Principal, requires("user.view")],
     q: SearchText = None,
     org_id: IdQuery = None,
-    page: PageNo = 1,
-    page_size: PageSize = 20,
+    page: PageNoQuery = 1,
+    page_size: PageSizeQuery = 20,
 ) -> Page[UserOut]:
     rows, total = admin.list_users(db, p, q=q, org_id=org_id, page=page, page_size=page_size)
     return Page[UserOut](items=[admin.user_out(db, u) for u in rows], total=total)
@@ -160,36 +160,36 @@ def export_users(
     )
 
 
-@router.get("/users/{user_id}", operation_id="users-get", tags=["users"])
+@router.get("/users/{user_id:int}", operation_id="users-get", tags=["users"])
 def get_user(user_id: IdPath, db: DbSession, p: Annotated[Principal, requires("user.view")]) -> UserOut:
     return admin.user_out(db, admin.get_user_in_scope(db, p, user_id))
 
 
-@router.patch("/users/{user_id}", operation_id="users-update", tags=["users"])
+@router.patch("/users/{user_id:int}", operation_id="users-update", tags=["users"])
 def update_user(
     user_id: IdPath, body: UserUpdateIn, db: DbSession, p: Annotated[Principal, requires("user.edit")], now: Now
 ) -> UserOut:
     return admin.user_out(db, admin.update_user(db, p, user_id, body, now=now))
 
 
-@router.post("/users/{user_id}/disable", operation_id="users-disable", tags=["users"])
+@router.post("/users/{user_id:int}/disable", operation_id="users-disable", tags=["users"])
 def disable_user(
     user_id: IdPath, db: DbSession, p: Annotated[Principal, requires("user.disable")], now: Now
 ) -> UserOut:
     return admin.user_out(db, admin.set_user_status(db, p, user_id, UserStatus.disabled, now=now))
 
 
-@router.post("/users/{user_id}/enable", operation_id="users-enable", tags=["users"])
+@router.post("/users/{user_id:int}/enable", operation_id="users-enable", tags=["users"])
 def enable_user(user_id: IdPath, db: DbSession, p: Annotated[Principal, requires("user.disable")], now: Now) -> UserOut:
     return admin.user_out(db, admin.set_user_status(db, p, user_id, UserStatus.active, now=now))
 
 
-@router.post("/users/{user_id}/unlock", operation_id="users-unlock", tags=["users"])
+@router.post("/users/{user_id:int}/unlock", operation_id="users-unlock", tags=["users"])
 def unlock_user(user_id: IdPath, db: DbSession, p: Annotated[Principal, requires("user.unlock")], now: Now) -> UserOut:
     return admin.user_out(db, admin.unlock_user(db, p, user_id, now=now))
 
 
-@router.post("/users/{user_id}/reset-password", operation_id="users-reset_password", tags=["users"])
+@router.post("/users/{user_id:int}/reset-password", operation_id="users-reset_password", tags=["users"])
 def reset_password(
     user_id: IdPath, db: DbSession, p: Annotated[Principal, requires("user.reset_password")], now: Now
 ) -> UserWithPasswordOut:
@@ -225,14 +225,14 @@ def create_role(
     return _role_out(admin.create_role(db, p, body, now=now))
 
 
-@router.patch("/roles/{role_id}", operation_id="roles-update", tags=["roles"])
+@router.patch("/roles/{role_id:int}", operation_id="roles-update", tags=["roles"])
 def update_role(
     role_id: IdPath, body: RoleUpdateIn, db: DbSession, p: Annotated[Principal, requires("role.edit")], now: Now
 ) -> RoleOut:
     return _role_out(admin.update_role(db, p, role_id, body, now=now))
 
 
-@router.delete("/roles/{role_id}", operation_id="roles-delete", tags=["roles"], status_code=204)
+@router.delete("/roles/{role_id:int}", operation_id="roles-delete", tags=["roles"], status_code=204)
 def delete_role(role_id: IdPath, db: DbSession, p: Annotated[Principal, requires("role.delete")], now: Now) -> None:
     admin.delete_role(db, p, role_id, now=now)
 
@@ -253,8 +253,8 @@ def list_audit(
     actor: SearchText = None,
     date_from: DateQuery = None,
     date_to: DateQuery = None,
-    page: PageNo = 1,
-    page_size: PageSize = 50,
+    page: PageNoQuery = 1,
+    page_size: PageSizeQuery = 50,
 ) -> Page[AuditOut]:
     f = AuditFilter(action=action, actor=actor, date_from=date_from, date_to=date_to)
     rows, total = audit_search(db, p, f, page=page, page_size=page_size)

@@ -8,7 +8,7 @@ from pydantic import Field, StringConstraints
 
 from bankcrm.auth.models import DataScope, UserStatus
 from bankcrm.exports import Column, ExportIn
-from bankcrm.schemas import Code, Id, In, Name, Out, SafeDate, UtcDateTime
+from bankcrm.schemas import Code, Id, In, Lax, Name, Out, SafeDate, UtcDateTime
 
 Username = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{2,31}$", strip_whitespace=True, to_lower=True)
@@ -97,7 +97,7 @@ class RoleCreateIn(In):
     code: Code
     name: Name
     name_en: Name
-    data_scope: DataScope
+    data_scope: Annotated[DataScope, Lax]
     org_id: Id | None = None
     permissions: Annotated[list[str], Field(max_length=500)] = []
 
@@ -105,7 +105,7 @@ class RoleCreateIn(In):
 class RoleUpdateIn(In):
     name: Name | None = None
     name_en: Name | None = None
-    data_scope: DataScope | None = None
+    data_scope: Annotated[DataScope, Lax] | None = None
     permissions: Annotated[list[str], Field(max_length=500)] | None = None
 
 

@@ -59,7 +59,7 @@ from bankcrm.etl.service import refresh_snapshot
 from bankcrm.exports import XLSX_RESPONSE, check_size, xlsx_response
 from bankcrm.logging import redact_text
 from bankcrm.orgs.models import Org
-from bankcrm.schemas import IdPath, Page, PageNo, PageSize
+from bankcrm.schemas import IdPath, Page, PageNoQuery, PageSizeQuery
 from bankcrm.system.params import get_int, get_param
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
@@ -215,7 +215,7 @@ def create_customer(
     return _profile(c, org)
 
 
-@router.get("/{customer_id}", operation_id="customers-get")
+@router.get("/{customer_id:int}", operation_id="customers-get")
 def get_customer(
     customer_id: IdPath, db: DbSession, p: Annotated[Principal, requires("customer.view")], now: Now
 ) -> CustomerDetailOut:
@@ -277,7 +277,7 @@ CHANGES = (
 TIERS = select(TierChange).where(TierChange.customer_id == bindparam("c")).order_by(TierChange.id.desc()).limit(50)
 
 
-@router.get("/{customer_id}/overview", operation_id="customers-overview")
+@router.get("/{customer_id:int}/overview", operation_id="customers-overview")
 def customer_overview(
     customer_id: IdPath,
     request: Request,
@@ -312,14 +312,14 @@ def customer_overview(
     )
 
 
-@router.get("/{customer_id}/transactions", operation_id="customers-transactions")
+@router.get("/{customer_id:int}/transactions", operation_id="customers-transactions")
 def customer_transactions(
     customer_id: IdPath,
     request: Request,
     db: DbSession,
     p: Annotated[Principal, requires("customer.view")],
-    page: PageNo = 1,
-    page_size: PageSize = 20,
+    page: PageNoQuery = 1,
+    page_size: PageSizeQuery = 20,
 ) -> Page[TransactionOut]:
     """Deposit and card transactions of the customer's accounts over the recent days (a parameter)."""
     c, _ = repository.get(db, p, customer_id)
@@ -336,7 +336,7 @@ def customer_transactions(
     return Page[TransactionOut](items=[TransactionOut(**r) for r in rows], total=total)
 
 
-@router.patch("/{customer_id}", operation_id="customers-update")
+@router.patch("/{customer_id:int}", operation_id="customers-update")
 def update_customer(
     customer_id: IdPath,
     body: CustomerUpdateIn,
@@ -351,7 +351,7 @@ def update_customer(
     return _profile(c, org)
 
 
-@router.post("/{customer_id}/records", operation_id="customers-add_record", status_code=201)
+@router.post("/{customer_id:int}/records", operation_id="customers-add_record", status_code=201)
 def add_record(
     customer_id: IdPath,
     body: RecordIn,
@@ -373,14 +373,14 @@ def add_record(
     return RecordOut.model_validate(r)
 
 
-@router.get("/{customer_id}/records", operation_id="customers-records")
+@router.get("/{customer_id:int}/records", operation_id="customers-records")
 def list_records(
     customer_id: IdPath,
     db: DbSession,
     p: Annotated[Principal, requires("customer.view")],
     kind: RecordKind | None = None,
-    page: PageNo = 1,
-    page_size: PageSize = 20,
+    page: PageNoQuery = 1,
+    page_size: PageSizeQuery = 20,
 ) -> Page[RecordOut]:
     c, _ = repository.get(db, p, customer_id)
     stmt = select(CustomerRecord).where(CustomerRecord.customer_id == c.id)
@@ -395,7 +395,7 @@ def list_records(
     return Page[RecordOut](items=[RecordOut.model_validate(r) for r in rows], total=total)
 
 
-@router.put("/{customer_id}/managers", operation_id="customers-set_managers")
+@router.put("/{customer_id:int}/managers", operation_id="customers-set_managers")
 def set_managers(
     customer_id: IdPath,
     body: ManagersIn,
@@ -416,7 +416,7 @@ def set_managers(
     return [_manager_out(m, *names[m.user_id]) for m in kept]
 
 
-@router.post("/{customer_id}/links", operation_id="customers-link")
+@router.post("/{customer_id:int}/links", operation_id="customers-link")
 def link_accounts(
     customer_id: IdPath,
     body: LinkIn,
@@ -441,7 +441,7 @@ def link_accounts(
     return LinkOut(accounts=n)
 
 
-@router.post("/{customer_id}/links/remove", operation_id="customers-unlink")
+@router.post("/{customer_id:int}/links/remove", operation_id="customers-unlink")
 def unlink_accounts(
     customer_id: IdPath,
     body: UnlinkIn,
@@ -457,7 +457,7 @@ def unlink_accounts(
     return LinkOut(accounts=n)
 
 
-@router.post("/{customer_id}/reveal", operation_id="customers-reveal")
+@router.post("/{customer_id:int}/reveal", operation_id="customers-reveal")
 def reveal_field(
     customer_id: IdPath,
     body: RevealIn,

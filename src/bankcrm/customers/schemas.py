@@ -6,12 +6,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_serializer, model_validator
+from pydantic import ConfigDict, Field, WithJsonSchema, model_serializer, model_validator
 
 from bankcrm.auth.masking import AccountNumber, Address, IdNumber, MaskedAmount, Phone, mask_field_value
 from bankcrm.customers.models import CustomerType, RecordKind
 from bankcrm.exports import Column, ExportIn
-from bankcrm.schemas import Id, In, Out, PageNo, PageSize, SafeDate, UtcDateTime
+from bankcrm.schemas import (
+    Id,
+    In,
+    Lax,
+    Out,
+    PageNo,
+    PageSize,
+    SafeDate,
+    UtcDateTime,
+    decimal_input,
+    document_clean_text,
+)
 
 
 class CustomerOut(Out):
@@ -63,7 +74,7 @@ class CustomerFilterIn(In):
     """Structured filters of the customer list: every field is a typed value, never SQL."""
 
     q: Annotated[str, Field(max_length=64)] = ""
-    type: CustomerType | None = None
+    type: Annotated[CustomerType, Lax] | None = None
     org_id: Id | None = None
     """The org and everything under it."""
     tier: Annotated[str, Field(pattern=r"^(hq_vip|province_vip|branch_vip|none)$")] | None = None
@@ -235,20 +246,39 @@ class CustomerUpdateIn(In):
 
 
 class RecordIn(In):
-    kind: RecordKind
+    kind: Annotated[RecordKind, Lax]
     record_date: SafeDate
     channel: Annotated[str, Field(pattern=r"^[A-Z_]{2,16}$")] | None = None
     content: Annotated[str, Field(min_length=2, max_length=2000)]
     outcome: Text200 | None = None
 
 
+# A share as text: 0.01 .. 100 with at most two decimals.
+SHARE_TEXT = r"^(100(\.0{1,2})?|[1-9][0-9]?(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"
+
+
 class ManagerShareIn(In):
     user_id: Id
-    share: Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)]
+    share: Annotated[
+        Decimal,
+        Lax,
+        decimal_input(SHARE_TEXT),
+        Field(gt=0, le=100, max_digits=5, decimal_places=2),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "number", "exclusiveMinimum": 0, "maximum": 100, "multipleOf": 0.01},
+                    {"type": "string", "pattern": SHARE_TEXT},
+                ]
+            }
+        ),
+    ]
 
 
 class ManagersIn(In):
-    managers: Annotated[list[ManagerShareIn], Field(max_length=10)]
+    # At least one: an empty list would silently end the current managers (a customer is never left
+    # without one by a replace; ending an assignment is done by assigning someone else).
+    managers: Annotated[list[ManagerShareIn], Field(min_length=1, max_length=10)]
     start_date: SafeDate
 
 
@@ -269,9 +299,23 @@ class ManagerCandidateOut(Out):
     org_name: str
 
 
+def _one_way_schema(schema: dict[str, Any]) -> None:
+    """The document says what ``AccountRefIn._one_way`` checks: a ref, or a system and a number."""
+    document_clean_text(schema)
+    schema["oneOf"] = [
+        {"required": ["ref"], "properties": {"ref": {"type": "string"}}},
+        {
+            "required": ["system", "account_no"],
+            "properties": {"system": {"type": "string"}, "account_no": {"type": "string"}},
+        },
+    ]
+
+
 class AccountRefIn(In):
     """An account by system and number, or by the opaque ``ref`` a linked query handed out (for
     users who see only the masked number)."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: _one_way_schema(schema))
 
     system: Annotated[str, Field(pattern=r"^(sav|corp|crd|pl|card|wm|hpf)$")] | None = None
     account_no: Annotated[AccountNumber, Field(pattern=r"^[0-9A-Za-z_-]{1,40}$")] | None = None
@@ -301,7 +345,7 @@ class LinkOut(Out):
 
 
 class CustomerCreateIn(In):
-    type: CustomerType
+    type: Annotated[CustomerType, Lax]
     org_id: Id
     name: Annotated[str, Field(min_length=1, max_length=200)]
     id_type: Annotated[str, Field(pattern=r"^[0-9]{3}$")]

@@ -34,7 +34,7 @@ from bankcrm.etl.schemas import (
     RunOut,
     StartLoadIn,
 )
-from bankcrm.schemas import IdPath, KeyPath, Page, PageNo, PageSize
+from bankcrm.schemas import BoolQuery, IdPath, KeyPath, Page, PageNoQuery, PageSizeQuery
 
 router = APIRouter(prefix="/api/etl", tags=["etl"])
 
@@ -44,8 +44,8 @@ def list_runs(
     request: Request,
     db: DbSession,
     p: Annotated[Principal, requires("etl.view")],
-    page: PageNo = 1,
-    page_size: PageSize = 20,
+    page: PageNoQuery = 1,
+    page_size: PageSizeQuery = 20,
 ) -> Page[RunOut]:
     """Load runs, newest first; a run whose loading process died is ended first (with the truth)."""
     if service.end_dead_runs(db, request.app.state.warehouse, request.app.state.clock):
@@ -109,7 +109,7 @@ def start_load(
     return out
 
 
-@router.get("/runs/{run_id}", operation_id="etl-run")
+@router.get("/runs/{run_id:int}", operation_id="etl-run")
 def get_run(run_id: IdPath, db: DbSession, p: Annotated[Principal, requires("etl.view")]) -> RunDetailOut:
     run = db.get(EtlRun, run_id)
     if run is None:
@@ -118,15 +118,15 @@ def get_run(run_id: IdPath, db: DbSession, p: Annotated[Principal, requires("etl
     return RunDetailOut(**RunOut.model_validate(run).model_dump(), files=[RunFileOut.model_validate(f) for f in files])
 
 
-@router.get("/runs/{run_id}/rejects", operation_id="etl-rejects")
+@router.get("/runs/{run_id:int}/rejects", operation_id="etl-rejects")
 def list_rejects(
     run_id: IdPath,
     request: Request,
     db: DbSession,
     p: Annotated[Principal, requires("etl.rejects")],
     feed: Annotated[str, Query(pattern=r"^[a-z]+_[a-z]+$")],
-    page: PageNo = 1,
-    page_size: PageSize = 50,
+    page: PageNoQuery = 1,
+    page_size: PageSizeQuery = 50,
 ) -> Page[RejectOut]:
     """Rejected rows of one file of a run, in the caller's scope (by the row's source org; lines whose
     org cannot be known for head office only), each field masked by its classification unless the
@@ -146,8 +146,8 @@ def list_dq_issues(
     p: Annotated[Principal, requires("dq.view")],
     kind: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$")] = None,
     status: DqStatus | None = None,
-    page: PageNo = 1,
-    page_size: PageSize = 20,
+    page: PageNoQuery = 1,
+    page_size: PageSizeQuery = 20,
 ) -> Page[DqIssueOut]:
     """Issues about customers in the caller's scope (issues naming no customer: head office only);
     ID numbers masked, and the source account number a link issue names, unless the caller may unmask."""
@@ -162,7 +162,7 @@ def _issue_out(issue: DqIssue, p: Principal) -> DqIssueOut:
     return out
 
 
-@router.post("/dq/issues/{issue_id}/close", operation_id="etl-dq_close")
+@router.post("/dq/issues/{issue_id:int}/close", operation_id="etl-dq_close")
 def close_dq_issue(
     issue_id: IdPath, body: DqCloseIn, db: DbSession, p: Annotated[Principal, requires("dq.edit")], now: Now
 ) -> DqIssueOut:
@@ -175,9 +175,9 @@ def close_dq_issue(
 def list_org_mappings(
     db: DbSession,
     p: Annotated[Principal, requires("dq.view")],
-    unmapped_only: bool = False,
-    page: PageNo = 1,
-    page_size: PageSize = 50,
+    unmapped_only: BoolQuery = False,
+    page: PageNoQuery = 1,
+    page_size: PageSizeQuery = 50,
 ) -> Page[OrgMappingOut]:
     rows, total = dq.list_mappings(db, unmapped_only=unmapped_only, page=page, page_size=page_size)
     return Page[OrgMappingOut](items=[OrgMappingOut.model_validate(r) for r in rows], total=total)

@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from bankcrm.auth.masking import AccountNumber, IdNumber
 from bankcrm.etl.models import DqStatus, RunStatus
-from bankcrm.schemas import Id, In, Out, UtcDateTime
+from bankcrm.schemas import Id, In, Lax, Out, UtcDateTime
 
 
 class RunOut(Out):
@@ -85,7 +85,7 @@ class DqIssueOut(Out):
 
 
 class DqCloseIn(In):
-    status: DqStatus
+    status: Annotated[DqStatus, Lax]
     note: Annotated[str, Field(min_length=2, max_length=500)]
 
 

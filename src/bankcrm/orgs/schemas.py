@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import StringConstraints
 
 from bankcrm.orgs.models import OrgLevel, OrgStatus
-from bankcrm.schemas import Code, Id, In, Name, Out, UtcDateTime
+from bankcrm.schemas import Code, Id, In, Lax, Name, Out, UtcDateTime
 
 
 class OrgOut(Out):
@@ -28,7 +28,7 @@ class OrgNode(OrgOut):
 class OrgCreateIn(In):
     code: Code
     name: Name
-    level: OrgLevel
+    level: Annotated[OrgLevel, Lax]
     parent_id: Id
 
 

@@ -7,14 +7,28 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, WithJsonSchema, model_validator
 
 from bankcrm.auth.masking import AccountNumber, IdNumber, MaskedAmount
 from bankcrm.exports import Column, ExportIn
-from bankcrm.schemas import Id, In, Out, PageNo, PageSize, SafeDate
+from bankcrm.schemas import Id, In, Lax, Out, PageNo, PageSize, SafeDate, decimal_input, inconsistent
 
 PersonalSystem = Literal["sav", "card", "hpf", "pl"]
-Amount = Annotated[Decimal, Field(ge=-(10**15), le=10**15, max_digits=20, decimal_places=2)]
+AMOUNT_TEXT = r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$"
+Amount = Annotated[
+    Decimal,
+    Lax,
+    decimal_input(AMOUNT_TEXT),
+    Field(ge=-(10**15), le=10**15, max_digits=20, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": -(10**15), "maximum": 10**15, "multipleOf": 0.01},
+                {"type": "string", "pattern": AMOUNT_TEXT},
+            ]
+        }
+    ),
+]
 Code = Annotated[str, Field(pattern=r"^[A-Z0-9_]{1,16}$")]
 AccountSort = Literal["balance", "mtd_avg", "open_date", "maturity_date", "customer_no", "account_no"]
 
@@ -30,9 +44,9 @@ class _Ranges(In):
     @model_validator(mode="after")
     def _ordered(self) -> _Ranges:
         if self.open_from and self.open_to and self.open_from > self.open_to:
-            raise ValueError("open_from is after open_to")
+            raise inconsistent("open_from is after open_to")
         if self.balance_min is not None and self.balance_max is not None and self.balance_min > self.balance_max:
-            raise ValueError("balance_min is above balance_max")
+            raise inconsistent("balance_min is above balance_max")
         return self
 
 
