@@ -64,7 +64,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     generate(Options(customers=60, days=1, seed=5, out=var / "inbox" / INBOX_DATE, start=INBOX_DATE))
     app = create_app(Settings(web_dist=DIST, var_dir=var), engine=engine)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", server_header=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 20
