@@ -178,13 +178,19 @@ SNAPSHOT_TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
 INDEXES = tuple(
     Query(f"snapshot.index.{name}", ddl, engines={"postgres"})  # DuckDB prunes by its zone maps instead
     for name, ddl in (
-        ("s_account_balance", "CREATE INDEX IF NOT EXISTS ix_s_account_balance_customer ON s_account_balance (customer_id)"),
+        (
+            "s_account_balance",
+            "CREATE INDEX IF NOT EXISTS ix_s_account_balance_customer ON s_account_balance (customer_id)",
+        ),
         ("d_account_link", "CREATE INDEX IF NOT EXISTS ix_d_account_link_customer ON d_account_link (customer_id)"),
         (
             "s_customer_daily",
             "CREATE INDEX IF NOT EXISTS ix_s_customer_daily_customer ON s_customer_daily (customer_id, business_date)",
         ),
-        ("s_recent_txn", "CREATE INDEX IF NOT EXISTS ix_s_recent_txn_customer ON s_recent_txn (customer_id, business_date)"),
+        (
+            "s_recent_txn",
+            "CREATE INDEX IF NOT EXISTS ix_s_recent_txn_customer ON s_recent_txn (customer_id, business_date)",
+        ),
     )
 )
 TABLE_COLUMNS = Query(

@@ -11,8 +11,8 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
-from sqlglot import exp
 from sqlalchemy.orm import Session
+from sqlglot import exp
 
 from bankcrm.auth.masking import BAND_EDGES, is_band_edge
 from bankcrm.auth.principal import Principal
@@ -78,7 +78,7 @@ TOP_BY = {
             {_FROM}
             GROUP BY c.customer_id, c.customer_no, c.name, c.org_id)
         SELECT customer_id, customer_no, name, org_id, deposits, loans, npl FROM t
-        WHERE {by} > 0 ORDER BY {by} DESC, customer_no LIMIT :n""",
+        WHERE {by} > 0 ORDER BY {by} DESC, customer_no LIMIT :n""",  # noqa: S608 (declared once per column)
     )
     for by in ("deposits", "loans", "npl")
 }
@@ -213,9 +213,7 @@ def account_rows(
 ) -> tuple[list[dict[str, Any]], int]:
     total = int(wh.scalar(w.apply(ACCOUNT_COUNT), w.params))
     key = exp.Ordered(this=column(SORTS[sort]), desc=order == "desc", nulls_first=False)
-    rows = wh.query(
-        w.apply(ACCOUNT_PAGE).order_by(key), w.params | {"n": page_size, "o": (page - 1) * page_size}
-    )
+    rows = wh.query(w.apply(ACCOUNT_PAGE).order_by(key), w.params | {"n": page_size, "o": (page - 1) * page_size})
     items = [dict(zip(ROW_NAMES, r, strict=True)) for r in rows]
     allowed = _in_scope(db, p, {int(i["customer_id"]) for i in items})
     return [i for i in items if i["customer_id"] in allowed], total

@@ -4,10 +4,10 @@ when ``BANKCRM_WAREHOUSE_URL`` names one.
 Queries are ``sql.Query`` objects, written once in PostgreSQL's dialect and compiled by SQLGlot for the
 engine (``dialect``); values are always bound by the driver. A plain string is taken as the engine's
 own SQL with ``:name`` parameters: for tests and ad hoc reads only (a test forbids SQL strings in the
-product's code outside this package and the declared queries). Files are parsed and validated by DuckDB in both cases (it is the
-ETL's vectorised engine); publishing uses each store's native path: ``INSERT ... SELECT`` from the
-staging tables on the same DuckDB database, ``COPY ... FROM STDIN`` into PostgreSQL, in one
-transaction either way. See docs/decisions/0008-warehouse-backends.md (and Spark there).
+product's code outside this package and the declared queries). Files are parsed and validated by
+DuckDB in both cases (it is the ETL's vectorised engine); publishing uses each store's native path:
+``INSERT ... SELECT`` from the staging tables on the same DuckDB database, ``COPY ... FROM STDIN``
+into PostgreSQL, in one transaction either way. See docs/decisions/0008-warehouse-backends.md (and Spark there).
 
 Only one process may write a DuckDB file: the server's job runner, or the CLI while no server runs.
 """

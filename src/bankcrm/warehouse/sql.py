@@ -37,7 +37,7 @@ LIST_TYPES = (list, tuple, set, frozenset)
 class _PostgresText(Postgres):
     """PostgreSQL as SQLAlchemy's ``text()`` takes it: ``:name`` markers (bound by psycopg)."""
 
-    class Generator(Postgres.Generator):
+    class Generator(Postgres.Generator):  # type: ignore[misc,valid-type]
         def placeholder_sql(self, expression: exp.Placeholder) -> str:
             return f":{expression.name}"
 
@@ -45,7 +45,7 @@ class _PostgresText(Postgres):
 class _Spark(Spark):
     """Spark SQL with named parameter markers (``:name``, Spark 3.4+)."""
 
-    class Generator(Spark.Generator):
+    class Generator(Spark.Generator):  # type: ignore[misc,valid-type]
         def placeholder_sql(self, expression: exp.Placeholder) -> str:
             return f":{expression.name}"
 
@@ -62,12 +62,12 @@ REGISTRY: dict[str, Query] = {}
 def cond(sql: str) -> exp.Expression:
     """A condition fragment written in code (canonical dialect, ``:name`` parameters), for
     ``Query.where``. Never pass user input here: values go in as parameters."""
-    return exp.condition(sql, dialect=CANONICAL)
+    return exp.condition(sql, dialect=CANONICAL)  # type: ignore[return-value]
 
 
 def column(name: str) -> exp.Column:
     """A column reference (``alias.name`` or ``name``) from a name chosen in code (a Literal, a map)."""
-    return exp.column(*reversed(name.split(".")))  # type: ignore[arg-type]
+    return exp.column(*reversed(name.split(".")))
 
 
 def in_list(column_name: str, param: str) -> exp.Expression:
@@ -118,7 +118,7 @@ class Query:
             parsed = sqlglot.parse(sql, read=read, error_level=ErrorLevel.RAISE)
             if len(parsed) != 1 or parsed[0] is None:
                 raise ValueError(f"{name}: one statement per query")
-            self.tree = parsed[0]
+            self.tree = parsed[0]  # type: ignore[assignment]
         self._cache: dict[tuple[str, tuple[tuple[str, int], ...]], str] = {}
         if register:
             if name in REGISTRY:
