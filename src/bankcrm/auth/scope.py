@@ -25,6 +25,7 @@ from bankcrm.customers.models import Customer, CustomerManager
 from bankcrm.errors import NotFound
 from bankcrm.etl.models import DqIssue
 from bankcrm.orgs.models import Org, OrgMapping
+from bankcrm.warehouse.sql import Condition, always, in_list, never
 
 
 def org_subtree_clause(principal: Principal) -> ColumnElement[bool]:
@@ -115,29 +116,26 @@ def dq_issue_clause(db: Session, principal: Principal) -> ColumnElement[bool]:
     return DqIssue.customer_id.in_(select(Customer.id).where(customer_clause(principal)))
 
 
-def warehouse_source_org_condition(
-    db: Session, principal: Principal, system: str, column: str
-) -> tuple[str, dict[str, object]]:
+def warehouse_source_org_condition(db: Session, principal: Principal, system: str, column: str) -> Condition:
     """The caller's data scope over warehouse rows of one source system that carry the system's own org
     code in ``column`` (rejected lines): the codes mapped onto an org of the caller's subtree or org.
     Rows whose org is unknown (no code, an unmapped code) only for head-office scope; ``own`` (a
-    caller's own customers) reaches no such row."""
+    caller's own customers) reaches no such row. A condition for ``Query.where`` and its values."""
     assert column.isidentifier(), column
     if covers_whole_tree(db, principal):
-        return "1 = 1", {}
+        return always(), {}
     scope = principal.data_scope
     if scope == DataScope.subtree:
         orgs = select(Org.id).where(org_subtree_clause(principal))
     elif scope == DataScope.org:
         orgs = select(Org.id).where(Org.id == principal.org_id)
     else:
-        return "1 = 0", {}
+        return never(), {}
     mapped = select(OrgMapping.src_code).where(OrgMapping.system == system, OrgMapping.org_id.in_(orgs))
     codes = list(db.scalars(mapped))
     if not codes:
-        return "1 = 0", {}
-    marks = ", ".join(f":org_{i}" for i in range(len(codes)))
-    return f"{column} IN ({marks})", {f"org_{i}": c for i, c in enumerate(codes)}
+        return never(), {}
+    return in_list(column, "scope_orgs"), {"scope_orgs": codes}
 
 
 def audit_clause(principal: Principal) -> ColumnElement[bool]:
@@ -149,15 +147,16 @@ def audit_clause(principal: Principal) -> ColumnElement[bool]:
     )
 
 
-def warehouse_customer_condition(db: Session, principal: Principal, alias: str) -> tuple[str, dict[str, object]]:
+def warehouse_customer_condition(db: Session, principal: Principal, alias: str) -> Condition:
     """The caller's data scope as a condition over the warehouse's customer list (``d_customer``
     under ``alias``), with its bound values: the orgs of the caller's subtree or org, or the customers
-    the caller manages now. Warehouse queries (linked queries, rankings) add it to their WHERE; the
-    rows they return are checked once more against the operational store by the caller."""
+    the caller manages now. Warehouse queries (linked queries, rankings) add it to their WHERE
+    (``Query.where``); the rows they return are checked once more against the operational store by
+    the caller."""
     assert alias.isidentifier(), alias
     scope = principal.data_scope
     if scope == DataScope.all:
-        return "1 = 1", {}
+        return always(), {}
     ids: list[int]
     column = f"{alias}.org_id"
     if scope == DataScope.subtree:
@@ -174,8 +173,7 @@ def warehouse_customer_condition(db: Session, principal: Principal, alias: str) 
             )
         )
     else:
-        return "1 = 0", {}
+        return never(), {}
     if not ids:
-        return "1 = 0", {}
-    marks = ", ".join(f":scope_{i}" for i in range(len(ids)))
-    return f"{column} IN ({marks})", {f"scope_{i}": v for i, v in enumerate(ids)}
+        return never(), {}
+    return in_list(column, "scope_ids"), {"scope_ids": ids}

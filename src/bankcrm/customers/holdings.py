@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from bankcrm.etl.snapshot import DETAIL_COLUMNS, TXN_COLUMNS
-from bankcrm.warehouse import Warehouse
+from bankcrm.warehouse import Query, Warehouse
 
 ACCOUNT_COLUMNS = (
     "system",
@@ -45,15 +45,26 @@ TOTAL_COLUMNS = (
 )
 TREND_COLUMNS = ("business_date", "deposits", "wealth", "loans", "card_debt", "housing_fund")
 
+TXN_LIST_COLUMNS = ("system", "account_no", *TXN_COLUMNS)
+
 # A customer has a handful of accounts and dates: they are ordered here, not by the engine (a sort
 # operator costs DuckDB more than the point read itself).
+ACCOUNTS = Query(
+    "holdings.accounts", f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM s_account_balance WHERE customer_id = :c"
+)
+TOTALS = Query("holdings.totals", f"SELECT {', '.join(TOTAL_COLUMNS)} FROM s_customer_balance WHERE customer_id = :c")
+TREND = Query("holdings.trend", f"SELECT {', '.join(TREND_COLUMNS)} FROM s_customer_daily WHERE customer_id = :c")
+_MINE = "FROM s_recent_txn WHERE customer_id = :c AND business_date BETWEEN :since AND :as_of"
+TXN_COUNT = Query("holdings.transactions.count", f"SELECT count(*) {_MINE}")
+TXN_PAGE = Query(
+    "holdings.transactions.page",
+    f"SELECT {', '.join(TXN_LIST_COLUMNS)} {_MINE} ORDER BY txn_date DESC, txn_time DESC, txn_id DESC "
+    "LIMIT :n OFFSET :o",
+)
 
 
 def accounts(wh: Warehouse, customer_id: int) -> list[dict[str, Any]]:
-    rows = wh.query(
-        f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM s_account_balance WHERE customer_id = :c",
-        {"c": customer_id},
-    )
+    rows = wh.query(ACCOUNTS, {"c": customer_id})
     return sorted((dict(zip(ACCOUNT_COLUMNS, r, strict=True)) for r in rows), key=_account_order)
 
 
@@ -62,18 +73,12 @@ def _account_order(a: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def totals(wh: Warehouse, customer_id: int) -> dict[str, Any] | None:
-    rows = wh.query(
-        f"SELECT {', '.join(TOTAL_COLUMNS)} FROM s_customer_balance WHERE customer_id = :c",
-        {"c": customer_id},
-    )
+    rows = wh.query(TOTALS, {"c": customer_id})
     return dict(zip(TOTAL_COLUMNS, rows[0], strict=True)) if rows else None
 
 
 def trend(wh: Warehouse, customer_id: int) -> list[dict[str, Any]]:
-    rows = wh.query(
-        f"SELECT {', '.join(TREND_COLUMNS)} FROM s_customer_daily WHERE customer_id = :c",
-        {"c": customer_id},
-    )
+    rows = wh.query(TREND, {"c": customer_id})
     return [dict(zip(TREND_COLUMNS, r, strict=True)) for r in sorted(rows, key=lambda r: r[0])]
 
 
@@ -98,13 +103,8 @@ def transactions(
         return [], 0
     since = as_of - timedelta(days=days - 1)
     params = {"c": customer_id, "since": since, "as_of": as_of}
-    mine = "FROM s_recent_txn WHERE customer_id = :c AND business_date BETWEEN :since AND :as_of"
-    total = int(wh.scalar(f"SELECT count(*) {mine}", params))
+    total = int(wh.scalar(TXN_COUNT, params))
     if total == 0:
         return [], 0
-    cols = ("system", "account_no", *TXN_COLUMNS)
-    rows = wh.query(
-        f"SELECT {', '.join(cols)} {mine} ORDER BY txn_date DESC, txn_time DESC, txn_id DESC LIMIT :n OFFSET :o",
-        params | {"n": page_size, "o": (page - 1) * page_size},
-    )
-    return [dict(zip(cols, r, strict=True)) for r in rows], total
+    rows = wh.query(TXN_PAGE, params | {"n": page_size, "o": (page - 1) * page_size})
+    return [dict(zip(TXN_LIST_COLUMNS, r, strict=True)) for r in rows], total

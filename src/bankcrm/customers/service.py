@@ -31,7 +31,7 @@ from bankcrm.errors import BadRequest, Conflict, NotFound
 from bankcrm.idnumbers import is_valid_resident_id, is_valid_uscc, normalize_resident_id
 from bankcrm.orgs.models import Org
 from bankcrm.system.service import code_exists
-from bankcrm.warehouse import Warehouse
+from bankcrm.warehouse import Query, Warehouse
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
@@ -274,12 +274,14 @@ def transfer_book(db: Session, p: Principal, from_user: int, to_user: int, *, st
     return len(current)
 
 
+ACCOUNT_ORG = Query(
+    "customers.account_org", "SELECT org_code FROM s_account_balance WHERE system = :s AND account_no = :a LIMIT 1"
+)
+
+
 def _account_org(wh: Warehouse, system: str, account_no: str) -> tuple[bool, str | None]:
     """Whether the source account exists, and its own (source system's) org code."""
-    rows = wh.query(
-        "SELECT org_code FROM s_account_balance WHERE system = :s AND account_no = :a LIMIT 1",
-        {"s": system, "a": account_no},
-    )
+    rows = wh.query(ACCOUNT_ORG, {"s": system, "a": account_no})
     return (True, rows[0][0]) if rows else (False, None)
 
 

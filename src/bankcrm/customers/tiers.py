@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bankcrm.customers.models import Customer, TierChange
 from bankcrm.system.params import get_param
-from bankcrm.warehouse import Warehouse
+from bankcrm.warehouse import Query, Warehouse
 
 # Highest first; the keys name the parameters and the tier codes.
 TIERS = ("hq_vip", "province_vip", "branch_vip")
@@ -47,16 +47,24 @@ def tier_of(basis: Decimal, rules: list[tuple[str, Decimal]]) -> str | None:
     return None
 
 
+AT_OR_ABOVE = {
+    basis: Query(
+        f"tiers.at_or_above.{basis}",
+        f"SELECT customer_id, {basis} FROM s_customer_balance WHERE {basis} >= :m",  # noqa: S608 (declared once)
+    )
+    for basis in ("aum_mtd_avg", "aum_qtd_avg", "aum_ytd_avg")
+}
+"""Customers whose tier basis (parameter ``tier.basis``, one query per allowed column) reaches a tier."""
+SET_TIER = Query("tiers.set_tier", "UPDATE d_customer SET tier = :t WHERE customer_id IN (:ids)")
+
+
 def recompute(db: Session, wh: Warehouse, business_date: str, *, now: datetime) -> TierRun:
     rules = thresholds(db)
     basis_col = str(get_param(db, "tier.basis"))
-    assert basis_col in ("aum_mtd_avg", "aum_qtd_avg", "aum_ytd_avg")
+    assert basis_col in AT_OR_ABOVE
     lowest = rules[-1][1]
     # Only customers at or above the lowest tier come back from the warehouse; everyone else is none.
-    rows = wh.query(
-        f"SELECT customer_id, {basis_col} FROM s_customer_balance WHERE {basis_col} >= :m",  # noqa: S608 (a name from the enum)
-        {"m": lowest},
-    )
+    rows = wh.query(AT_OR_ABOVE[basis_col], {"m": lowest})
     new = {int(cid): (tier_of(Decimal(b), rules), Decimal(b)) for cid, b in rows}
     current = {cid: t for cid, t in db.execute(select(Customer.id, Customer.tier).where(Customer.tier.is_not(None)))}
     result = TierRun(tiered=len(new))
@@ -96,10 +104,6 @@ def recompute(db: Session, wh: Warehouse, business_date: str, *, now: datetime) 
             batch = ids[i : i + BATCH]
             db.execute(update(Customer).where(Customer.id.in_(batch)).values(tier=tier))
             # The warehouse's copy of the customer list (linked queries filter on tiers) follows.
-            marks = ", ".join(f":i{n}" for n in range(len(batch)))
-            wh.execute(
-                f"UPDATE d_customer SET tier = :t WHERE customer_id IN ({marks})",  # noqa: S608 (placeholders)
-                {"t": tier, **{f"i{n}": v for n, v in enumerate(batch)}},
-            )
+            wh.execute(SET_TIER, {"t": tier, "ids": batch})
     db.flush()
     return result

@@ -23,7 +23,7 @@ from bankcrm.etl.loader import fact_table, parse_business_date
 from bankcrm.etl.models import DqIssue, DqStatus
 from bankcrm.etl.rules import RESIDENT_WEIGHTS, q
 from bankcrm.orgs.models import Org, OrgMapping, OrgMappingRule
-from bankcrm.warehouse import Warehouse
+from bankcrm.warehouse import Query, Warehouse
 
 SYSTEM_USER = "system"
 
@@ -44,6 +44,57 @@ def _norm_id(col: str) -> str:
     terms = " + ".join(f"{w} * (ascii(substr({first17}, {i + 1}, 1)) - 48)" for i, w in enumerate(RESIDENT_WEIGHTS))
     check = f"substr('10X98765432', (({terms}) % 11) + 1, 1)"
     return f"(CASE WHEN id_type = '101' AND length({col}) = 15 THEN {first17} || {check} ELSE upper({col}) END)"
+
+
+def _holders() -> str:
+    parts = []
+    for f, ref in holder_feeds():
+        name = "name" if f.name == "customer" else "cust_name"
+        parts.append(
+            f"SELECT '{f.system}' AS system, {q(ref)} AS ref, id_type, id_no, {_norm_id('id_no')} AS norm_id, "
+            f"{q(name)} AS name, org_code, {1 if f.system == 'cif' else 0} AS from_cif, "
+            + ("phone, address " if f.system == "cif" else "NULL AS phone, NULL AS address ")
+            + f"FROM {fact_table(f)} WHERE business_date = :d"
+        )
+    return f"WITH holders AS ({' UNION ALL '.join(parts)})"
+
+
+# The name, system and org of an identity come from the customer master (CIF) when it has it: the
+# first of its records in that order (a window, which every engine orders the same way).
+_FIRST = "OVER (PARTITION BY id_type, norm_id ORDER BY from_cif DESC, system, ref)"
+IDENTITIES = Query(
+    "identity.identities",
+    f"""{_holders()},
+    ranked AS (
+        SELECT *, first_value(name) {_FIRST} AS first_name, first_value(system) {_FIRST} AS first_system,
+               first_value(org_code) {_FIRST} AS first_org_code
+        FROM holders)
+    SELECT id_type, norm_id, max(first_name) AS name, max(first_system) AS system,
+           max(first_org_code) AS org_code, array_agg(DISTINCT trim(name)) AS names,
+           max(phone) AS phone, max(address) AS address
+    FROM ranked GROUP BY id_type, norm_id ORDER BY id_type, norm_id""",
+)
+LINKS = Query(
+    "identity.links",
+    f"""{_holders()}
+    SELECT DISTINCT system, ref, id_type, norm_id, id_no <> norm_id AS upgraded FROM holders ORDER BY system, ref""",
+)
+ORG_FEEDS = [f for f in FEEDS if f.name == "org"]
+ORG_CODE_FEEDS = [
+    f for f in FEEDS if f.name != "org" and "org_code" in [c.name for c in f.columns] and f.per_day == "snapshot"
+]
+ORG_NAMES = {
+    f.code: Query(
+        f"identity.org_names.{f.code}", f"SELECT org_code, org_name FROM {fact_table(f)} WHERE business_date = :d"
+    )
+    for f in ORG_FEEDS
+}
+ORG_CODES = {
+    f.code: Query(
+        f"identity.org_codes.{f.code}", f"SELECT DISTINCT org_code FROM {fact_table(f)} WHERE business_date = :d"
+    )
+    for f in ORG_CODE_FEEDS
+}
 
 
 @dataclass
@@ -76,13 +127,11 @@ def unify_orgs(db: Session, wh: Warehouse, bd: str, now: datetime, result: Resol
     d = parse_business_date(bd)
     seen: dict[tuple[str, str], str | None] = {}
     for f in FEEDS:
-        if f.name == "org":
-            rows = wh.query(f"SELECT org_code, org_name FROM {fact_table(f)} WHERE business_date = :d", {"d": d})
-            for code, name in rows:
+        if f.code in ORG_NAMES:
+            for code, name in wh.query(ORG_NAMES[f.code], {"d": d}):
                 seen[(f.system, code)] = name
-        elif "org_code" in [c.name for c in f.columns] and f.per_day == "snapshot":
-            rows = wh.query(f"SELECT DISTINCT org_code FROM {fact_table(f)} WHERE business_date = :d", {"d": d})
-            for (code,) in rows:
+        elif f.code in ORG_CODES:
+            for (code,) in wh.query(ORG_CODES[f.code], {"d": d}):
                 seen.setdefault((f.system, code), None)
     by_code = {o.code: o.id for o in db.scalars(select(Org))}
     known = {(m.system, m.src_code): m for m in db.scalars(select(OrgMapping))}
@@ -127,33 +176,8 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
     bd = business_date
     d = parse_business_date(bd)
     unify_orgs(db, wh, bd, now, result)
-    parts = []
-    for f, ref in holder_feeds():
-        name = "name" if f.name == "customer" else "cust_name"
-        parts.append(
-            f"SELECT '{f.system}' AS system, {q(ref)} AS ref, id_type, id_no, {_norm_id('id_no')} AS norm_id, "
-            f"{q(name)} AS name, org_code, {1 if f.system == 'cif' else 0} AS from_cif, "
-            + ("phone, address " if f.system == "cif" else "NULL AS phone, NULL AS address ")
-            + f"FROM {fact_table(f)} WHERE business_date = :d"
-        )
-    holders = f"WITH holders AS ({' UNION ALL '.join(parts)}) "
-    # The name, system and org of an identity come from the customer master (CIF) when it has it.
-    identities = wh.query(
-        holders
-        + """SELECT id_type, norm_id,
-                  (array_agg(name ORDER BY from_cif DESC, system, ref))[1] AS name,
-                  (array_agg(system ORDER BY from_cif DESC, system, ref))[1] AS system,
-                  (array_agg(org_code ORDER BY from_cif DESC, system, ref))[1] AS org_code,
-                  array_agg(DISTINCT trim(name)) AS names,
-                  max(phone) AS phone, max(address) AS address
-           FROM holders GROUP BY id_type, norm_id ORDER BY id_type, norm_id""",
-        {"d": d},
-    )
-    links = wh.query(
-        holders + "SELECT DISTINCT system, ref, id_type, norm_id, id_no <> norm_id AS upgraded FROM holders "
-        "ORDER BY system, ref",
-        {"d": d},
-    )
+    identities = wh.query(IDENTITIES, {"d": d})
+    links = wh.query(LINKS, {"d": d})
 
     mapping = {(m.system, m.src_code): m.org_id for m in db.scalars(select(OrgMapping))}
     root = db.scalar(select(Org.id).where(Org.parent_id.is_(None)))

@@ -32,7 +32,7 @@ import duckdb
 
 from bankcrm.etl.layouts import FEEDS, Feed
 from bankcrm.etl.rules import CONTROL, CONTROL_OR_TAB, bad_expr, lit, q, reasons_expr, sql_type, trimmed, typed_expr
-from bankcrm.warehouse import PgWarehouse, Warehouse, safe_path
+from bankcrm.warehouse import PgWarehouse, Query, Warehouse, safe_path
 
 CHUNK = 16 * 1024 * 1024
 RAW_LIMIT = 2048
@@ -76,34 +76,87 @@ def fact_table(feed: Feed) -> str:
     return f"f_{feed.code}"
 
 
-def ensure_schema(wh: Warehouse, feeds: Iterable[Feed] = FEEDS) -> None:
-    """The warehouse's tables, in DDL both engines read the same way."""
-    wh.execute(
+SCHEMA = (
+    Query(
+        "etl.create.etl_reject",
         "CREATE TABLE IF NOT EXISTS etl_reject (business_date DATE NOT NULL, feed VARCHAR NOT NULL, "
-        "file_name VARCHAR NOT NULL, line_no BIGINT NOT NULL, raw VARCHAR, reason VARCHAR NOT NULL)"
-    )
-    wh.execute(
+        "file_name VARCHAR NOT NULL, line_no BIGINT NOT NULL, raw VARCHAR, reason VARCHAR NOT NULL)",
+    ),
+    Query(
+        "etl.create.etl_published",
         "CREATE TABLE IF NOT EXISTS etl_published (business_date DATE PRIMARY KEY, published_at TIMESTAMP, "
-        "files INTEGER, rows_accepted BIGINT, rows_rejected BIGINT)"
-    )
+        "files INTEGER, rows_accepted BIGINT, rows_rejected BIGINT)",
+    ),
     # Added later (stores made before keep working): the run that published a date and its files'
     # counts, written in the publishing transaction, so that a run whose process died after publishing
     # is ended with the truth (etl/service.py); the source org code of a rejected row.
-    wh.execute("ALTER TABLE etl_published ADD COLUMN IF NOT EXISTS run_id BIGINT")
-    wh.execute("ALTER TABLE etl_reject ADD COLUMN IF NOT EXISTS org_code VARCHAR")
-    wh.execute(
+    Query("etl.alter.etl_published.run_id", "ALTER TABLE etl_published ADD COLUMN IF NOT EXISTS run_id BIGINT"),
+    Query("etl.alter.etl_reject.org_code", "ALTER TABLE etl_reject ADD COLUMN IF NOT EXISTS org_code VARCHAR"),
+    Query(
+        "etl.create.etl_published_file",
         "CREATE TABLE IF NOT EXISTS etl_published_file (business_date DATE NOT NULL, run_id BIGINT, "
         "feed VARCHAR NOT NULL, file_name VARCHAR NOT NULL, received BIGINT, accepted BIGINT, rejected BIGINT, "
-        "amount_total DECIMAL(20, 2), seconds DOUBLE PRECISION)"
+        "amount_total DECIMAL(20, 2), seconds DOUBLE PRECISION)",
+    ),
+)
+CREATE_FACTS = {
+    f.code: Query(
+        f"etl.create.{fact_table(f)}",
+        f"CREATE TABLE IF NOT EXISTS {fact_table(f)} (business_date DATE NOT NULL, line_no BIGINT, "
+        + ", ".join(f"{q(c.name)} {sql_type(c)}" for c in f.columns)
+        + ")",
     )
+    for f in FEEDS
+}
+# DuckDB prunes by the zone maps it keeps per row group; PostgreSQL needs the indexes.
+INDEX_REJECTS = Query(
+    "etl.index.etl_reject",
+    "CREATE INDEX IF NOT EXISTS ix_etl_reject_date ON etl_reject (business_date, feed, line_no)",
+    engines={"postgres"},
+)
+INDEX_FACTS = {
+    f.code: Query(
+        f"etl.index.{fact_table(f)}",
+        f"CREATE INDEX IF NOT EXISTS ix_{fact_table(f)}_date ON {fact_table(f)} (business_date)",
+        engines={"postgres"},
+    )
+    for f in FEEDS
+}
+CHECK_ORDER = Query(
+    "etl.check_order", "SELECT max(business_date), count(*) FILTER (WHERE business_date = :d) FROM etl_published"
+)
+LATEST_PUBLISHED = Query("etl.latest_published", "SELECT max(business_date) FROM etl_published")
+DELETE_FACTS = {
+    f.code: Query(f"etl.delete.{fact_table(f)}", f"DELETE FROM {fact_table(f)} WHERE business_date = :d") for f in FEEDS
+}
+DELETE_REJECTS = Query("etl.delete.etl_reject", "DELETE FROM etl_reject WHERE business_date = :d AND feed = :f")
+DELETE_PUBLISHED = Query("etl.delete.etl_published", "DELETE FROM etl_published WHERE business_date = :d")
+DELETE_PUBLISHED_FILES = Query(
+    "etl.delete.etl_published_file", "DELETE FROM etl_published_file WHERE business_date = :d"
+)
+INSERT_PUBLISHED = Query(
+    "etl.insert.etl_published",
+    "INSERT INTO etl_published (business_date, published_at, files, rows_accepted, rows_rejected, run_id) "
+    "VALUES (:d, :at, :n, :a, :r, :run)",
+)
+INSERT_PUBLISHED_FILE = Query(
+    "etl.insert.etl_published_file",
+    "INSERT INTO etl_published_file (business_date, run_id, feed, file_name, received, accepted, "
+    "rejected, amount_total, seconds) VALUES (:d, :run, :f, :n, :rc, :a, :rj, :amt, :s)",
+)
+
+
+def ensure_schema(wh: Warehouse, feeds: Iterable[Feed] = FEEDS) -> None:
+    """The warehouse's tables, in DDL compiled for the store's engine."""
+    feeds = list(feeds)
+    for ddl in SCHEMA:
+        wh.execute(ddl)
     for f in feeds:
-        cols = ", ".join(f"{q(c.name)} {sql_type(c)}" for c in f.columns)
-        wh.execute(f"CREATE TABLE IF NOT EXISTS {fact_table(f)} (business_date DATE NOT NULL, line_no BIGINT, {cols})")
+        wh.execute(CREATE_FACTS[f.code])
     if wh.dialect == "postgres":
-        # DuckDB prunes by the zone maps it keeps per row group; PostgreSQL needs the indexes.
-        wh.execute("CREATE INDEX IF NOT EXISTS ix_etl_reject_date ON etl_reject (business_date, feed, line_no)")
+        wh.execute(INDEX_REJECTS)
         for f in feeds:
-            wh.execute(f"CREATE INDEX IF NOT EXISTS ix_{fact_table(f)}_date ON {fact_table(f)} (business_date)")
+            wh.execute(INDEX_FACTS[f.code])
 
 
 def _pause(point: str) -> None:
@@ -203,6 +256,14 @@ def _check_header(feed: Feed, path: Path) -> None:
             f"missing {missing or '-'}, unexpected {extra or '-'}",
             feed=feed.code,
         )
+
+
+# The in-process staging below (parsing, validating and exporting a file) always runs in DuckDB, on the
+# staging connection (``Warehouse.staging``), whatever the store: its SQL is DuckDB's own (read_csv,
+# rowid, range, strptime, COPY TO a file), generated per file from the feed layouts with identifiers
+# through ``rules.q`` and values bound (``$path``, ``$file``, ``$delim``). It is DuckDB-only by nature
+# and stays outside the portable layer (decision 0024); the business date it writes is checked
+# (``parse_business_date``) before any SQL is made.
 
 
 def _drop_staging(con: duckdb.DuckDBPyConnection, code: str) -> None:
@@ -376,7 +437,7 @@ def check_counts(result: FileResult) -> None:
 def check_order(wh: Warehouse, business_date: str) -> bool:
     """True when the date replaces a published one; refuses a new date older than the latest."""
     d = parse_business_date(business_date)
-    row = wh.query("SELECT max(business_date), count(*) FILTER (WHERE business_date = :d) FROM etl_published", {"d": d})
+    row = wh.query(CHECK_ORDER, {"d": d})
     latest, exists = (row[0][0], row[0][1]) if row else (None, 0)
     if exists:
         return True
@@ -389,7 +450,7 @@ def check_order(wh: Warehouse, business_date: str) -> bool:
 
 
 def latest_published(wh: Warehouse) -> str | None:
-    d = wh.scalar("SELECT max(business_date) FROM etl_published")
+    d = wh.scalar(LATEST_PUBLISHED)
     return f"{d:%Y%m%d}" if d else None
 
 
@@ -460,8 +521,8 @@ def _publish(
             exported[f.code] = (facts, rejects)
     with wh.transaction() as tx:
         for f in feeds:
-            tx.execute(f"DELETE FROM {fact_table(f)} WHERE business_date = :d", {"d": d})
-            tx.execute("DELETE FROM etl_reject WHERE business_date = :d AND feed = :f", {"d": d, "f": f.code})
+            tx.execute(DELETE_FACTS[f.code], {"d": d})
+            tx.execute(DELETE_REJECTS, {"d": d, "f": f.code})
             if isinstance(tx, PgWarehouse):
                 facts, rejects = exported[f.code]
                 tx.copy_csv(fact_table(f), ["business_date", "line_no", *(c.name for c in f.columns)], facts)
@@ -469,11 +530,10 @@ def _publish(
             else:
                 stage.execute(f"INSERT INTO {fact_table(f)} BY NAME {_accepted_select(f, bd)}")
                 stage.execute(f"INSERT INTO etl_reject BY NAME SELECT * FROM rej_out_{f.code}")
-        tx.execute("DELETE FROM etl_published WHERE business_date = :d", {"d": d})
-        tx.execute("DELETE FROM etl_published_file WHERE business_date = :d", {"d": d})
+        tx.execute(DELETE_PUBLISHED, {"d": d})
+        tx.execute(DELETE_PUBLISHED_FILES, {"d": d})
         tx.execute(
-            "INSERT INTO etl_published (business_date, published_at, files, rows_accepted, rows_rejected, run_id) "
-            "VALUES (:d, :at, :n, :a, :r, :run)",
+            INSERT_PUBLISHED,
             {
                 "d": d,
                 "at": datetime.now(UTC).replace(tzinfo=None),
@@ -485,8 +545,7 @@ def _publish(
         )
         for x in result.files:
             tx.execute(
-                "INSERT INTO etl_published_file (business_date, run_id, feed, file_name, received, accepted, "
-                "rejected, amount_total, seconds) VALUES (:d, :run, :f, :n, :rc, :a, :rj, :amt, :s)",
+                INSERT_PUBLISHED_FILE,
                 {
                     "d": d,
                     "run": run_id,

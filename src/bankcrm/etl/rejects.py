@@ -24,7 +24,7 @@ from bankcrm.etl.loader import RAW_LIMIT, TRUNCATED
 from bankcrm.etl.models import EtlRun
 from bankcrm.etl.schemas import RejectFieldOut, RejectOut
 from bankcrm.logging import redact_text
-from bankcrm.warehouse import Warehouse
+from bankcrm.warehouse import Query, Warehouse
 
 SHOWN = 64
 """Characters of one field shown (a 1 MB field is cut, marked with …)."""
@@ -72,18 +72,22 @@ def fields(feed: Feed, raw: str, clear: bool, truncated: bool = False) -> list[R
     return out
 
 
+_OF_FEED = "FROM etl_reject WHERE business_date = CAST(:d AS DATE) AND feed = :f"
+REJECT_COUNT = Query("rejects.count", f"SELECT count(*) {_OF_FEED}")
+REJECT_PAGE = Query(
+    "rejects.page", f"SELECT file_name, line_no, raw, reason {_OF_FEED} ORDER BY line_no LIMIT :n OFFSET :o"
+)
+"""The caller's scope (``warehouse_source_org_condition``) is added to both."""
+
+
 def list_rejects(
     db: Session, wh: Warehouse, p: Principal, run: EtlRun, feed: Feed, *, page: int, page_size: int
 ) -> tuple[list[RejectOut], int]:
-    where, params = warehouse_source_org_condition(db, p, feed.system, "org_code")
+    scope, params = warehouse_source_org_condition(db, p, feed.system, "org_code")
     d = f"{run.business_date[:4]}-{run.business_date[4:6]}-{run.business_date[6:]}"
-    base = f"FROM etl_reject WHERE business_date = CAST(:d AS DATE) AND feed = :f AND ({where})"
     params = {**params, "d": d, "f": feed.code}
-    total = int(wh.scalar(f"SELECT count(*) {base}", params))
-    rows = wh.query(
-        f"SELECT file_name, line_no, raw, reason {base} ORDER BY line_no LIMIT :n OFFSET :o",
-        {**params, "n": page_size, "o": (page - 1) * page_size},
-    )
+    total = int(wh.scalar(REJECT_COUNT.where(scope), params))
+    rows = wh.query(REJECT_PAGE.where(scope), {**params, "n": page_size, "o": (page - 1) * page_size})
     clear = p.can_unmask
     items = []
     for file_name, line_no, raw, reason in rows:

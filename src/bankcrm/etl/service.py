@@ -41,7 +41,7 @@ from bankcrm.etl.loader import FileResult, LoadFailed, latest_published, load_da
 from bankcrm.etl.models import EtlRun, EtlRunFile, RunStatus
 from bankcrm.orgs.service import require_tree_for_load
 from bankcrm.system.params import get_int
-from bankcrm.warehouse import Warehouse
+from bankcrm.warehouse import Query, Warehouse
 
 # The operational tables a load changes in bulk (identity resolution, tiers).
 BULK_CHANGED = ("customer", "account_link", "customer_tier_change", "dq_issue", "org_mapping")
@@ -139,6 +139,14 @@ class Heartbeat:
             self._thread.join()
 
 
+PUBLISHED_BY_RUN = Query(
+    "etl.published_by_run",
+    "SELECT p.business_date, f.feed, f.file_name, f.received, f.accepted, f.rejected, f.amount_total, "
+    "f.seconds FROM etl_published p LEFT JOIN etl_published_file f "
+    "ON f.business_date = p.business_date AND f.run_id = p.run_id WHERE p.run_id = :r ORDER BY f.feed",
+)
+
+
 def end_dead_runs(db: Session, warehouse: Callable[[], Warehouse], clock: Clock) -> list[int]:
     """End every running run whose holder is gone, with the truth from the warehouse: a date its run
     published is ``published`` with the published counts, otherwise the run ``failed`` (nothing of it
@@ -148,12 +156,7 @@ def end_dead_runs(db: Session, warehouse: Callable[[], Warehouse], clock: Clock)
     for run in list(db.scalars(select(EtlRun).where(EtlRun.status == RunStatus.running).order_by(EtlRun.id))):
         if holder_alive(run, now):
             continue
-        published = warehouse().query(
-            "SELECT p.business_date, f.feed, f.file_name, f.received, f.accepted, f.rejected, f.amount_total, "
-            "f.seconds FROM etl_published p LEFT JOIN etl_published_file f "
-            "ON f.business_date = p.business_date AND f.run_id = p.run_id WHERE p.run_id = :r ORDER BY f.feed",
-            {"r": run.id},
-        )
+        published = warehouse().query(PUBLISHED_BY_RUN, {"r": run.id})
         status, message = (RunStatus.published, DIED_PUBLISHED) if published else (RunStatus.failed, DIED_UNPUBLISHED)
         # One ender wins (the run list, the poller and a load attempt may meet here).
         won = db.execute(

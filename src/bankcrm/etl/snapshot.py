@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bankcrm.customers.models import AccountLink, Customer
 from bankcrm.etl.loader import parse_business_date
-from bankcrm.warehouse import Warehouse
+from bankcrm.warehouse import Query, Warehouse
 
 # (system, fact table, account column, balance column, product expression, kind)
 SOURCES = (
@@ -175,30 +175,51 @@ SNAPSHOT_TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
         "",
     ),
 }
-INDEXES = (
-    "CREATE INDEX IF NOT EXISTS ix_s_account_balance_customer ON s_account_balance (customer_id)",
-    "CREATE INDEX IF NOT EXISTS ix_d_account_link_customer ON d_account_link (customer_id)",
-    "CREATE INDEX IF NOT EXISTS ix_s_customer_daily_customer ON s_customer_daily (customer_id, business_date)",
-    "CREATE INDEX IF NOT EXISTS ix_s_recent_txn_customer ON s_recent_txn (customer_id, business_date)",
+INDEXES = tuple(
+    Query(f"snapshot.index.{name}", ddl, engines={"postgres"})  # DuckDB prunes by its zone maps instead
+    for name, ddl in (
+        (
+            "s_account_balance",
+            "CREATE INDEX IF NOT EXISTS ix_s_account_balance_customer ON s_account_balance (customer_id)",
+        ),
+        ("d_account_link", "CREATE INDEX IF NOT EXISTS ix_d_account_link_customer ON d_account_link (customer_id)"),
+        (
+            "s_customer_daily",
+            "CREATE INDEX IF NOT EXISTS ix_s_customer_daily_customer ON s_customer_daily (customer_id, business_date)",
+        ),
+        (
+            "s_recent_txn",
+            "CREATE INDEX IF NOT EXISTS ix_s_recent_txn_customer ON s_recent_txn (customer_id, business_date)",
+        ),
+    )
 )
+TABLE_COLUMNS = Query(
+    "snapshot.table_columns",
+    "SELECT column_name FROM information_schema.columns WHERE table_name = :t "
+    "AND table_schema = current_schema() ORDER BY ordinal_position",
+)
+CREATE = {
+    name: Query(
+        f"snapshot.create.{name}",
+        f"CREATE TABLE IF NOT EXISTS {name} ("
+        + ", ".join(f"{c} {t}" for c, t in columns)
+        + (f", PRIMARY KEY ({key})" if key else "")
+        + ")",
+    )
+    for name, (columns, key) in SNAPSHOT_TABLES.items()
+}
+DROP = {name: Query(f"snapshot.drop.{name}", f"DROP TABLE {name}") for name in SNAPSHOT_TABLES}
+CLEAR = {name: Query(f"snapshot.clear.{name}", f"DELETE FROM {name}") for name in SNAPSHOT_TABLES}
 
 
 def ensure_schema(wh: Warehouse) -> None:
     """Create the serving tables; a derived table whose columns differ from this version's is dropped
     and rebuilt (it is recomputed from the facts at every load)."""
-    for name, (columns, key) in SNAPSHOT_TABLES.items():
-        have = [
-            r[0]
-            for r in wh.query(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = :t "
-                "AND table_schema = current_schema() ORDER BY ordinal_position",
-                {"t": name},
-            )
-        ]
+    for name, (columns, _) in SNAPSHOT_TABLES.items():
+        have = [r[0] for r in wh.query(TABLE_COLUMNS, {"t": name})]
         if have and have != [c for c, _ in columns]:
-            wh.execute(f"DROP TABLE {name}")
-        body = ", ".join(f"{c} {t}" for c, t in columns) + (f", PRIMARY KEY ({key})" if key else "")
-        wh.execute(f"CREATE TABLE IF NOT EXISTS {name} ({body})")
+            wh.execute(DROP[name])
+        wh.execute(CREATE[name])
     if wh.dialect == "postgres":
         for ddl in INDEXES:
             wh.execute(ddl)
@@ -241,9 +262,9 @@ def export_links(db: Session, wh: Warehouse) -> int:
     )
     ensure_schema(wh)
     with wh.transaction() as tx:
-        tx.execute("DELETE FROM d_account_link")
+        tx.execute(CLEAR["d_account_link"])
         tx.copy_rows("d_account_link", ("system", "account_no", "customer_id"), table)
-        tx.execute("DELETE FROM d_customer")
+        tx.execute(CLEAR["d_customer"])
         tx.copy_rows("d_customer", tuple(cust_table.column_names), cust_table)
     return len(rows)
 
@@ -260,6 +281,87 @@ def _sums(prefix: str = "") -> str:
     )
 
 
+_DETAILS = ", ".join(DETAIL_COLUMNS)
+_PARTS = [
+    f"""SELECT '{system}' AS system, {acct} AS account_no, '{kind}' AS kind,
+               business_date, {product} AS product, org_code, {bal} AS balance,
+               {", ".join(f"{_detail(system, n)} AS {n}" for n in DETAIL_COLUMNS)}
+        FROM {table} WHERE business_date BETWEEN :year AND :d"""
+    for system, table, acct, bal, product, kind in SOURCES
+]
+_DAILY_PARTS = [
+    f"""SELECT '{system}' AS system, {acct} AS account_no, '{kind}' AS kind, business_date, {bal} AS balance
+        FROM {table} WHERE business_date IN (SELECT business_date FROM todo)"""
+    for system, table, acct, bal, _, kind in SOURCES
+]
+_AUM = "kind IN ('deposit', 'wealth')"
+_TXNS = " UNION ALL ".join(
+    f"""SELECT l.customer_id, '{system}' AS system, t.{col} AS account_no, t.business_date,
+               {", ".join(f"t.{c}" for c in TXN_COLUMNS)}
+        FROM {table} t JOIN d_account_link l ON l.system = '{system}' AND l.account_no = t.{col}
+        WHERE t.business_date BETWEEN :since AND :d"""
+    for system, table, col in TXN_SOURCES
+)
+# The statements of ``build``, generated once from the tables above (names and kinds from code).
+CLEAR_DAILY = Query("snapshot.clear_daily", "DELETE FROM s_customer_daily WHERE business_date = :d")
+# Averages per account over the period's loaded dates; product, org, details and balance from the
+# account's latest row (balance only when that row is the date itself: the account is open).
+BUILD_ACCOUNT_BALANCE = Query(
+    "snapshot.build.s_account_balance",
+    f"""INSERT INTO s_account_balance (system, account_no, customer_id, kind, as_of, product, org_code,
+           open_on_date, balance, mtd_avg, qtd_avg, ytd_avg, {_DETAILS})
+    WITH h AS ({" UNION ALL ".join(_PARTS)}),
+    agg AS (
+        SELECT system, account_no, max(business_date) AS last_date,
+               avg(balance) FILTER (WHERE business_date >= :month) AS mtd_avg,
+               avg(balance) FILTER (WHERE business_date >= :quarter) AS qtd_avg,
+               avg(balance) AS ytd_avg
+        FROM h GROUP BY system, account_no)
+    SELECT a.system, a.account_no, l.customer_id, h.kind, :d, h.product, h.org_code, a.last_date = :d,
+           CASE WHEN a.last_date = :d THEN h.balance END, a.mtd_avg, a.qtd_avg, a.ytd_avg,
+           {", ".join(f"h.{n}" for n in DETAIL_COLUMNS)}
+    FROM agg a JOIN h ON h.system = a.system AND h.account_no = a.account_no
+                      AND h.business_date = a.last_date
+    LEFT JOIN d_account_link l ON l.system = a.system AND l.account_no = a.account_no
+    ORDER BY l.customer_id, a.system, a.account_no""",
+)
+BUILD_CUSTOMER_BALANCE = Query(
+    "snapshot.build.s_customer_balance",
+    f"""INSERT INTO s_customer_balance (customer_id, as_of, deposits, wealth, loans, card_debt, housing_fund,
+           aum, liabilities, deposits_mtd_avg, deposits_qtd_avg, deposits_ytd_avg,
+           aum_mtd_avg, aum_qtd_avg, aum_ytd_avg, accounts)
+    SELECT customer_id, :d, {_sums()},
+           coalesce(sum(balance) FILTER (WHERE {_AUM}), 0),
+           coalesce(sum(balance) FILTER (WHERE kind IN ('loan', 'card_debt')), 0),
+           coalesce(sum(mtd_avg) FILTER (WHERE kind = 'deposit'), 0),
+           coalesce(sum(qtd_avg) FILTER (WHERE kind = 'deposit'), 0),
+           coalesce(sum(ytd_avg) FILTER (WHERE kind = 'deposit'), 0),
+           coalesce(sum(mtd_avg) FILTER (WHERE {_AUM}), 0),
+           coalesce(sum(qtd_avg) FILTER (WHERE {_AUM}), 0),
+           coalesce(sum(ytd_avg) FILTER (WHERE {_AUM}), 0),
+           count(*)
+    FROM s_account_balance WHERE customer_id IS NOT NULL GROUP BY customer_id ORDER BY customer_id""",
+)
+BUILD_CUSTOMER_DAILY = Query(
+    "snapshot.build.s_customer_daily",
+    f"""INSERT INTO s_customer_daily (customer_id, business_date, deposits, wealth, loans, card_debt,
+           housing_fund)
+    WITH todo AS (
+        SELECT business_date FROM etl_published WHERE business_date <= :d
+        EXCEPT SELECT DISTINCT business_date FROM s_customer_daily),
+    f AS ({" UNION ALL ".join(_DAILY_PARTS)})
+    SELECT l.customer_id, f.business_date, {_sums("f.")}
+    FROM f JOIN d_account_link l ON l.system = f.system AND l.account_no = f.account_no
+    GROUP BY l.customer_id, f.business_date ORDER BY l.customer_id, f.business_date""",
+)
+BUILD_RECENT_TXN = Query(
+    "snapshot.build.s_recent_txn",
+    f"""INSERT INTO s_recent_txn (customer_id, system, account_no, business_date, {", ".join(TXN_COLUMNS)})
+    SELECT * FROM ({_TXNS}) x ORDER BY customer_id, business_date""",
+)
+COUNT_ACCOUNT_BALANCE = Query("snapshot.count_account_balance", "SELECT count(*) FROM s_account_balance")
+
+
 def build(wh: Warehouse, business_date: str, *, txn_days: int = 90) -> int:
     """Rebuild the serving snapshot as of the date: ``s_account_balance`` (per account, with its owner,
     the latest details and the daily averages), ``s_customer_balance`` (per customer) and the date's
@@ -272,89 +374,15 @@ def build(wh: Warehouse, business_date: str, *, txn_days: int = 90) -> int:
     (PostgreSQL has the indexes of ``INDEXES`` and gets the rows of a customer on few pages)."""
     d = parse_business_date(business_date)
     month, quarter, year = _period_starts(d)
-    details = ", ".join(DETAIL_COLUMNS)
-    parts = [
-        f"""SELECT '{system}' AS system, {acct} AS account_no, '{kind}' AS kind,
-                   business_date, {product} AS product, org_code, {bal} AS balance,
-                   {", ".join(f"{_detail(system, n)} AS {n}" for n in DETAIL_COLUMNS)}
-            FROM {table} WHERE business_date BETWEEN :year AND :d"""
-        for system, table, acct, bal, product, kind in SOURCES
-    ]
-    daily_parts = [
-        f"""SELECT '{system}' AS system, {acct} AS account_no, '{kind}' AS kind, business_date, {bal} AS balance
-            FROM {table} WHERE business_date IN (SELECT business_date FROM todo)"""
-        for system, table, acct, bal, _, kind in SOURCES
-    ]
     params = {"d": d, "month": month, "quarter": quarter, "year": year}
     ensure_schema(wh)
     with wh.transaction() as tx:
-        tx.execute("DELETE FROM s_account_balance")
-        tx.execute("DELETE FROM s_customer_balance")
-        tx.execute("DELETE FROM s_customer_daily WHERE business_date = :d", {"d": d})
-        # Averages per account over the period's loaded dates; product, org, details and balance from
-        # the account's latest row (balance only when that row is the date itself: the account is open).
-        tx.execute(
-            f"""INSERT INTO s_account_balance (system, account_no, customer_id, kind, as_of, product, org_code,
-                   open_on_date, balance, mtd_avg, qtd_avg, ytd_avg, {details})
-            WITH h AS ({" UNION ALL ".join(parts)}),
-            agg AS (
-                SELECT system, account_no, max(business_date) AS last_date,
-                       avg(balance) FILTER (WHERE business_date >= :month) AS mtd_avg,
-                       avg(balance) FILTER (WHERE business_date >= :quarter) AS qtd_avg,
-                       avg(balance) AS ytd_avg
-                FROM h GROUP BY system, account_no)
-            SELECT a.system, a.account_no, l.customer_id, h.kind, :d, h.product, h.org_code, a.last_date = :d,
-                   CASE WHEN a.last_date = :d THEN h.balance END, a.mtd_avg, a.qtd_avg, a.ytd_avg,
-                   {", ".join(f"h.{n}" for n in DETAIL_COLUMNS)}
-            FROM agg a JOIN h ON h.system = a.system AND h.account_no = a.account_no
-                              AND h.business_date = a.last_date
-            LEFT JOIN d_account_link l ON l.system = a.system AND l.account_no = a.account_no
-            ORDER BY l.customer_id, a.system, a.account_no""",
-            params,
-        )
-        aum = "kind IN ('deposit', 'wealth')"
-        tx.execute(
-            """INSERT INTO s_customer_balance (customer_id, as_of, deposits, wealth, loans, card_debt, housing_fund,
-                   aum, liabilities, deposits_mtd_avg, deposits_qtd_avg, deposits_ytd_avg,
-                   aum_mtd_avg, aum_qtd_avg, aum_ytd_avg, accounts)
-            SELECT customer_id, :d, """
-            + _sums()
-            + f""",
-                   coalesce(sum(balance) FILTER (WHERE {aum}), 0),
-                   coalesce(sum(balance) FILTER (WHERE kind IN ('loan', 'card_debt')), 0),
-                   coalesce(sum(mtd_avg) FILTER (WHERE kind = 'deposit'), 0),
-                   coalesce(sum(qtd_avg) FILTER (WHERE kind = 'deposit'), 0),
-                   coalesce(sum(ytd_avg) FILTER (WHERE kind = 'deposit'), 0),
-                   coalesce(sum(mtd_avg) FILTER (WHERE {aum}), 0),
-                   coalesce(sum(qtd_avg) FILTER (WHERE {aum}), 0),
-                   coalesce(sum(ytd_avg) FILTER (WHERE {aum}), 0),
-                   count(*)
-            FROM s_account_balance WHERE customer_id IS NOT NULL GROUP BY customer_id ORDER BY customer_id""",
-            {"d": d},
-        )
-        tx.execute(
-            f"""INSERT INTO s_customer_daily (customer_id, business_date, deposits, wealth, loans, card_debt,
-                   housing_fund)
-            WITH todo AS (
-                SELECT business_date FROM etl_published WHERE business_date <= :d
-                EXCEPT SELECT DISTINCT business_date FROM s_customer_daily),
-            f AS ({" UNION ALL ".join(daily_parts)})
-            SELECT l.customer_id, f.business_date, {_sums("f.")}
-            FROM f JOIN d_account_link l ON l.system = f.system AND l.account_no = f.account_no
-            GROUP BY l.customer_id, f.business_date ORDER BY l.customer_id, f.business_date""",
-            {"d": d},
-        )
-        cols = ", ".join(f"t.{c}" for c in TXN_COLUMNS)
-        txns = " UNION ALL ".join(
-            f"""SELECT l.customer_id, '{system}' AS system, t.{col} AS account_no, t.business_date, {cols}
-                FROM {table} t JOIN d_account_link l ON l.system = '{system}' AND l.account_no = t.{col}
-                WHERE t.business_date BETWEEN :since AND :d"""
-            for system, table, col in TXN_SOURCES
-        )
-        tx.execute("DELETE FROM s_recent_txn")
-        tx.execute(
-            f"""INSERT INTO s_recent_txn (customer_id, system, account_no, business_date, {", ".join(TXN_COLUMNS)})
-            SELECT * FROM ({txns}) x ORDER BY customer_id, business_date""",
-            {"d": d, "since": d - timedelta(days=txn_days - 1)},
-        )
-    return int(wh.scalar("SELECT count(*) FROM s_account_balance"))
+        tx.execute(CLEAR["s_account_balance"])
+        tx.execute(CLEAR["s_customer_balance"])
+        tx.execute(CLEAR_DAILY, {"d": d})
+        tx.execute(BUILD_ACCOUNT_BALANCE, params)
+        tx.execute(BUILD_CUSTOMER_BALANCE, {"d": d})
+        tx.execute(BUILD_CUSTOMER_DAILY, {"d": d})
+        tx.execute(CLEAR["s_recent_txn"])
+        tx.execute(BUILD_RECENT_TXN, {"d": d, "since": d - timedelta(days=txn_days - 1)})
+    return int(wh.scalar(COUNT_ACCOUNT_BALANCE))

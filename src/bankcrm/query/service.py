@@ -1,15 +1,18 @@
 """Linked queries over the warehouse's serving snapshot (QRY-1..QRY-4). Each query turns typed
-conditions into a WHERE of fixed SQL fragments with bound values, adds the caller's data scope
+conditions into conditions of fixed fragments with bound values, composed onto the declared queries
+with SQLGlot's builder (``Query.where`` / ``order_by``), adds the caller's data scope
 (``auth.scope.warehouse_customer_condition``), and checks the returned customers once more against
 the operational store, so a customer moved out of the caller's scope since the last load never shows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlglot import exp
 
 from bankcrm.auth.masking import BAND_EDGES, is_band_edge
 from bankcrm.auth.principal import Principal
@@ -21,7 +24,8 @@ from bankcrm.errors import Forbidden
 from bankcrm.idnumbers import normalize_resident_id
 from bankcrm.orgs.models import Org
 from bankcrm.query.schemas import CorporateQueryIn, PassbookQueryIn, PersonalQueryIn, TopQueryIn
-from bankcrm.warehouse import Warehouse
+from bankcrm.warehouse import Query, Warehouse
+from bankcrm.warehouse.sql import column, cond, in_list
 
 ROW_COLUMNS = (
     "b.system",
@@ -55,33 +59,63 @@ SORTS = {
 PASSBOOK_PRODUCTS = ("SAV_YZT",)
 NPL_CLASSES = ("3", "4", "5")
 
+_FROM = "FROM s_account_balance b JOIN d_customer c ON c.customer_id = b.customer_id"
+ACCOUNT_COUNT = Query("query.accounts.count", f"SELECT count(*) {_FROM}")
+ACCOUNT_PAGE = Query(
+    "query.accounts.page",
+    f"SELECT {', '.join(ROW_COLUMNS)} {_FROM} ORDER BY b.system, b.account_no LIMIT :n OFFSET :o",
+)
+"""The caller's conditions are added to both (``Where``); the chosen sort goes before the fixed keys."""
+TOP_BY = {
+    by: Query(
+        f"query.top_customers.by_{by}",
+        f"""WITH t AS (
+            SELECT c.customer_id, c.customer_no, c.name, c.org_id,
+                   coalesce(sum(b.balance) FILTER (WHERE b.kind = 'deposit'), 0) AS deposits,
+                   coalesce(sum(b.balance) FILTER (WHERE b.kind = 'loan'), 0) AS loans,
+                   coalesce(sum(b.balance) FILTER (WHERE b.kind = 'loan' AND b.five_class IN (:npl_classes)), 0)
+                     AS npl
+            {_FROM}
+            GROUP BY c.customer_id, c.customer_no, c.name, c.org_id)
+        SELECT customer_id, customer_no, name, org_id, deposits, loans, npl FROM t
+        WHERE {by} > 0 ORDER BY {by} DESC, customer_no LIMIT :n""",  # noqa: S608 (declared once per column)
+    )
+    for by in ("deposits", "loans", "npl")
+}
+"""Corporate customers ranked by one column (one declared query per ranking column); the caller's
+conditions go in the per-customer sums (``t``)."""
+
+
+@lru_cache(maxsize=256)
+def _fragment(sql: str) -> exp.Expression:
+    return cond(sql)
+
 
 @dataclass
 class Where:
-    parts: list[str] = field(default_factory=list)
+    """Conditions (fragments written in code, parsed by SQLGlot) and the values they bind."""
+
+    conditions: list[exp.Expression] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
 
-    def add(self, sql: str, **params: Any) -> None:
-        self.parts.append(sql)
+    def add(self, condition: str | exp.Expression, **params: Any) -> None:
+        self.conditions.append(_fragment(condition) if isinstance(condition, str) else condition)
         self.params.update(params)
 
-    def add_in(self, column: str, name: str, values: list[Any] | tuple[Any, ...]) -> None:
-        if not values:
-            self.parts.append("1 = 0")
-            return
-        marks = ", ".join(f":{name}_{i}" for i in range(len(values)))
-        self.parts.append(f"{column} IN ({marks})")
-        self.params.update({f"{name}_{i}": v for i, v in enumerate(values)})
+    def add_in(self, column_name: str, name: str, values: list[Any] | tuple[Any, ...]) -> None:
+        """``column IN (values)``: the list is bound by the warehouse layer (none matches nothing)."""
+        self.conditions.append(in_list(column_name, name))
+        self.params[name] = list(values)
 
-    def sql(self) -> str:
-        return " AND ".join(self.parts) or "1 = 1"
+    def apply(self, query: Query, *, into: str | None = None) -> Query:
+        return query.where(*self.conditions, into=into)
 
 
 def _scoped(db: Session, p: Principal, org_id: int | None) -> Where:
     """The caller's data scope over ``d_customer c``, narrowed to an org's subtree when one is given."""
     w = Where()
-    scope_sql, scope_params = warehouse_customer_condition(db, p, "c")
-    w.add(f"({scope_sql})", **scope_params)
+    scope, scope_params = warehouse_customer_condition(db, p, "c")
+    w.add(scope, **scope_params)
     w.add("b.open_on_date")
     if org_id is not None:
         org = get_org_in_scope(db, p, org_id)
@@ -177,15 +211,9 @@ def _in_scope(db: Session, p: Principal, customer_ids: set[int]) -> set[int]:
 def account_rows(
     db: Session, wh: Warehouse, p: Principal, w: Where, *, sort: str, order: str, page: int, page_size: int
 ) -> tuple[list[dict[str, Any]], int]:
-    frm = "FROM s_account_balance b JOIN d_customer c ON c.customer_id = b.customer_id WHERE " + w.sql()
-    total = int(wh.scalar(f"SELECT count(*) {frm}", w.params))
-    direction = "DESC" if order == "desc" else "ASC"
-    nulls = "NULLS LAST"
-    rows = wh.query(
-        f"SELECT {', '.join(ROW_COLUMNS)} {frm} ORDER BY {SORTS[sort]} {direction} {nulls}, b.system, b.account_no "
-        "LIMIT :n OFFSET :o",
-        w.params | {"n": page_size, "o": (page - 1) * page_size},
-    )
+    total = int(wh.scalar(w.apply(ACCOUNT_COUNT), w.params))
+    key = exp.Ordered(this=column(SORTS[sort]), desc=order == "desc", nulls_first=False)
+    rows = wh.query(w.apply(ACCOUNT_PAGE).order_by(key), w.params | {"n": page_size, "o": (page - 1) * page_size})
     items = [dict(zip(ROW_NAMES, r, strict=True)) for r in rows]
     allowed = _in_scope(db, p, {int(i["customer_id"]) for i in items})
     return [i for i in items if i["customer_id"] in allowed], total
@@ -194,19 +222,7 @@ def account_rows(
 def top_customers(db: Session, wh: Warehouse, p: Principal, f: TopQueryIn) -> list[dict[str, Any]]:
     w = _scoped(db, p, f.org_id)
     w.add("c.type = 'corporate'")
-    npl = ", ".join(f"'{c}'" for c in NPL_CLASSES)
-    rows = wh.query(
-        f"""SELECT customer_id, customer_no, name, org_id, deposits, loans, npl FROM (
-            SELECT c.customer_id, c.customer_no, c.name, c.org_id,
-                   coalesce(sum(b.balance) FILTER (WHERE b.kind = 'deposit'), 0) AS deposits,
-                   coalesce(sum(b.balance) FILTER (WHERE b.kind = 'loan'), 0) AS loans,
-                   coalesce(sum(b.balance) FILTER (WHERE b.kind = 'loan' AND b.five_class IN ({npl})), 0) AS npl
-            FROM s_account_balance b JOIN d_customer c ON c.customer_id = b.customer_id
-            WHERE {w.sql()}
-            GROUP BY c.customer_id, c.customer_no, c.name, c.org_id) t
-        WHERE {f.by} > 0 ORDER BY {f.by} DESC, customer_no LIMIT :n""",
-        w.params | {"n": f.n},
-    )
+    rows = wh.query(w.apply(TOP_BY[f.by], into="t"), w.params | {"n": f.n, "npl_classes": list(NPL_CLASSES)})
     allowed = _in_scope(db, p, {int(r[0]) for r in rows})
     orgs = {i: n for i, n in db.execute(select(Org.id, Org.name).where(Org.id.in_({r[3] for r in rows})))}
     out: list[dict[str, Any]] = []

@@ -1,12 +1,13 @@
 """The analytical store (the warehouse) behind one interface: embedded DuckDB by default, PostgreSQL
 when ``BANKCRM_WAREHOUSE_URL`` names one.
 
-Queries are written once, in the SQL both engines share (CTEs, ``FILTER``, window functions,
-``array_agg``, ``CAST``), with ``:name`` parameters that each backend binds natively; identifiers come
-from code, values are always bound. Files are parsed and validated by DuckDB in both cases (it is the
-ETL's vectorised engine); publishing uses each store's native path: ``INSERT ... SELECT`` from the
-staging tables on the same DuckDB database, ``COPY ... FROM STDIN`` into PostgreSQL, in one
-transaction either way. See docs/decisions/0008-warehouse-backends.md (and Spark there).
+Queries are ``sql.Query`` objects, written once in PostgreSQL's dialect and compiled by SQLGlot for the
+engine (``dialect``); values are always bound by the driver. A plain string is taken as the engine's
+own SQL with ``:name`` parameters: for tests and ad hoc reads only (a test forbids SQL strings in the
+product's code outside this package and the declared queries). Files are parsed and validated by
+DuckDB in both cases (it is the ETL's vectorised engine); publishing uses each store's native path:
+``INSERT ... SELECT`` from the staging tables on the same DuckDB database, ``COPY ... FROM STDIN``
+into PostgreSQL, in one transaction either way. See docs/decisions/0008-warehouse-backends.md (and Spark there).
 
 Only one process may write a DuckDB file: the server's job runner, or the CLI while no server runs.
 """
@@ -25,14 +26,32 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from sqlalchemy import Connection, Engine, text
 
 from bankcrm.config import Settings, get_settings
+from bankcrm.warehouse.sql import Query
 
 Params = Mapping[str, Any] | None
+Statement = Query | str
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
 # DuckDB draws a progress bar on the terminal for statements past two seconds (loads, snapshot
 # builds): noise in a server's output. A per-connection setting.
-QUIET = "SET enable_progress_bar = false"
+QUIET = Query("warehouse.quiet", "SET enable_progress_bar = false", engines={"duckdb"}, read="duckdb")
+TABLE_EXISTS = Query(
+    "warehouse.table_exists",
+    "SELECT count(*) FROM information_schema.tables WHERE table_name = :t AND table_schema = current_schema()",
+)
+# The bulk-load fast paths, engine-specific by nature (names from code, quoted; the path checked).
+DUCK_INSERT_ROWS = "INSERT INTO {table} ({cols}) SELECT {cols} FROM rows_in"  # DuckDB: an Arrow table
+DUCK_EXPORT_CSV = "COPY rows_in TO '{path}' (FORMAT csv, HEADER false)"  # DuckDB: a file for COPY below
+PG_COPY_CSV = "COPY {table} ({cols}) FROM STDIN (FORMAT csv)"  # PostgreSQL: COPY from the client
+BULK_PATHS = {"duckdb": (DUCK_INSERT_ROWS, DUCK_EXPORT_CSV), "postgres": (PG_COPY_CSV,)}
+"""Engine-specific statements that stay outside the portable layer (declared here, used only here)."""
+
+
+def _native(engine: str, statement: Statement, params: Params) -> tuple[str, dict[str, Any]]:
+    if isinstance(statement, Query):
+        return statement.compile(engine, params)
+    return statement, dict(params or {})
 
 
 class Warehouse:
@@ -40,14 +59,14 @@ class Warehouse:
 
     dialect: Literal["duckdb", "postgres"]
 
-    def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+    def query(self, sql: Statement, params: Params = None) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
-    def scalar(self, sql: str, params: Params = None) -> Any:
+    def scalar(self, sql: Statement, params: Params = None) -> Any:
         rows = self.query(sql, params)
         return rows[0][0] if rows else None
 
-    def execute(self, sql: str, params: Params = None) -> None:
+    def execute(self, sql: Statement, params: Params = None) -> None:
         raise NotImplementedError
 
     @contextmanager
@@ -69,13 +88,7 @@ class Warehouse:
     def table_exists(self, name: str) -> bool:
         # In the store's own schema only: on PostgreSQL another schema of the database may hold a table of
         # the same name (a second installation, a test's scratch schema).
-        return bool(
-            self.scalar(
-                "SELECT count(*) FROM information_schema.tables "
-                "WHERE table_name = :t AND table_schema = current_schema()",
-                {"t": name},
-            )
-        )
+        return bool(self.scalar(TABLE_EXISTS, {"t": name}))
 
     def reader(self) -> Warehouse:
         """A handle for one request or job (DuckDB: a cursor of the shared connection)."""
@@ -91,15 +104,16 @@ class DuckWarehouse(Warehouse):
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
 
-    @staticmethod
-    def _sql(sql: str) -> str:
-        return _PARAM.sub(r"$\1", sql)
+    def _sql(self, statement: Statement, params: Params) -> tuple[str, dict[str, Any]]:
+        if isinstance(statement, Query):
+            return statement.compile(self.dialect, params)
+        return _PARAM.sub(r"$\1", statement), dict(params or {})
 
-    def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
-        return self.con.execute(self._sql(sql), dict(params or {})).fetchall()
+    def query(self, sql: Statement, params: Params = None) -> list[tuple[Any, ...]]:
+        return self.con.execute(*self._sql(sql, params)).fetchall()
 
-    def execute(self, sql: str, params: Params = None) -> None:
-        self.con.execute(self._sql(sql), dict(params or {}))
+    def execute(self, sql: Statement, params: Params = None) -> None:
+        self.con.execute(*self._sql(sql, params))
 
     @contextmanager
     def transaction(self) -> Iterator[Warehouse]:
@@ -119,7 +133,7 @@ class DuckWarehouse(Warehouse):
         self.con.register("rows_in", data)
         try:
             cols = ", ".join(f'"{c}"' for c in columns)
-            self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM rows_in")  # noqa: S608 (names from code)
+            self.con.execute(DUCK_INSERT_ROWS.format(table=table, cols=cols))
         finally:
             self.con.unregister("rows_in")
 
@@ -140,18 +154,19 @@ class PgWarehouse(Warehouse):
         self._conn = conn
         self.temp_dir = temp_dir
 
-    def _run(self, sql: str, params: Params, fetch: bool) -> list[tuple[Any, ...]]:
+    def _run(self, statement: Statement, params: Params, fetch: bool) -> list[tuple[Any, ...]]:
+        sql, bound = _native(self.dialect, statement, params)
         if self._conn is not None:
-            res = self._conn.execute(text(sql), dict(params or {}))
+            res = self._conn.execute(text(sql), bound)
             return [tuple(r) for r in res] if fetch else []
         with self.engine.begin() as conn:
-            res = conn.execute(text(sql), dict(params or {}))
+            res = conn.execute(text(sql), bound)
             return [tuple(r) for r in res] if fetch else []
 
-    def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+    def query(self, sql: Statement, params: Params = None) -> list[tuple[Any, ...]]:
         return self._run(sql, params, True)
 
-    def execute(self, sql: str, params: Params = None) -> None:
+    def execute(self, sql: Statement, params: Params = None) -> None:
         self._run(sql, params, False)
 
     @contextmanager
@@ -167,7 +182,7 @@ class PgWarehouse(Warehouse):
     def staging(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with tempfile.TemporaryDirectory(prefix="bankcrm-stage-", dir=self.temp_dir) as tmp:
             con = duckdb.connect(config={"temp_directory": tmp})
-            con.execute(QUIET)
+            con.execute(QUIET.sql("duckdb"))
             try:
                 yield con
             finally:
@@ -179,7 +194,7 @@ class PgWarehouse(Warehouse):
         try:
             con.register("rows_in", data)
             with tempfile.NamedTemporaryFile(suffix=".csv", dir=self.temp_dir) as fh:
-                con.execute(f"COPY rows_in TO '{safe_path(fh.name)}' (FORMAT csv, HEADER false)")
+                con.execute(DUCK_EXPORT_CSV.format(path=safe_path(fh.name)))
                 self.copy_csv(table, columns, Path(fh.name))
         finally:
             con.close()
@@ -189,7 +204,7 @@ class PgWarehouse(Warehouse):
         assert self._conn is not None, "copy_csv runs inside transaction()"
         cols = ", ".join(f'"{c}"' for c in columns)
         raw = self._conn.connection.driver_connection
-        sql = f"COPY {table} ({cols}) FROM STDIN (FORMAT csv)"
+        sql = PG_COPY_CSV.format(table=table, cols=cols)
         with raw.cursor() as cur, cur.copy(sql) as copy, path.open("rb") as fh:  # type: ignore[union-attr]
             while chunk := fh.read(1 << 20):
                 copy.write(chunk)
@@ -227,5 +242,5 @@ def connect(settings: Settings | None = None, *, read_only: bool = False) -> War
             f"数据仓库 {path} 正被其他进程使用（服务器运行时请在界面中发起加载）/ the warehouse {path} is in use "
             f"by another process: while the server runs, start loads from it ({e})"
         ) from None
-    con.execute(QUIET)
+    con.execute(QUIET.sql("duckdb"))
     return DuckWarehouse(con)
