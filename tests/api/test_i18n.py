@@ -35,7 +35,7 @@ def test_a_refusal_in_chinese_by_default_and_english_on_request(client: TestClie
 def test_validation_and_not_found_follow_the_language(client: TestClient, bank: Bank) -> None:
     login(client, "admin")
     en = {"Accept-Language": "en-US"}
-    r = client.get("/api/customers/not-a-number/overview", headers=en)
+    r = client.get("/api/etl/runs", params={"page": "x"}, headers=en)
     assert r.status_code == 422 and not HAN.search(r.json()["message"])
     r = client.get("/api/no-such-route", headers=en)
     assert r.status_code == 404 and not HAN.search(r.json()["message"])

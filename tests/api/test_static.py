@@ -120,7 +120,7 @@ def test_api_paths_no_router_answers_stay_json_404s(web: TestClient) -> None:
         r = web.get(path, headers={"Accept": "text/html"})
         assert r.status_code == 404 and r.json() == {
             "code": "not_found",
-            "message": "资源不存在 / not found",
+            "message": "资源不存在",
             "details": None,
         }
         assert path == "/api" or r.headers["cache-control"] == "no-store", path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from typing import Annotated
 
 from fastapi import APIRouter
@@ -89,7 +88,7 @@ def import_orgs(
     every line or, when one is rejected, nothing (``applied`` false, the rejects say why)."""
     try:
         data = base64.b64decode(body.content_base64, validate=True)
-    except binascii.Error as e:
+    except ValueError as e:  # binascii.Error, or text that is not ASCII
         raise BadRequest("文件内容不是有效的 base64 / the file content is not valid base64", code="bad_base64") from e
     if len(data) > MAX_IMPORT_BYTES:
         raise BadRequest(

@@ -61,7 +61,9 @@ MAX_IMPORT_BASE64 = (MAX_IMPORT_BYTES + 2) // 3 * 4
 
 class OrgImportIn(In):
     file_name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    content_base64: Annotated[str, StringConstraints(min_length=1, max_length=MAX_IMPORT_BASE64)]
+    content_base64: Annotated[
+        str, StringConstraints(min_length=1, max_length=MAX_IMPORT_BASE64, pattern=r"^[A-Za-z0-9+/]*={0,2}$")
+    ]
     apply: bool = False
     """False: preview only. True: write everything, or nothing when a line is rejected."""
 
