@@ -31,3 +31,23 @@ describe('labels', () => {
     await i18n.changeLanguage('zh-CN');
   });
 });
+
+describe('labels for the other screens', () => {
+  it('formats times and numbers and labels audit actions, feeds and the system operator', async () => {
+    const { formatTime, formatNumber } = await import('./labels');
+    await i18n.changeLanguage('zh-CN');
+    expect(formatTime('170526')).toBe('17:05:26');
+    expect(formatTime('17:05')).toBe('17:05');
+    expect(formatNumber(5000000)).toBe('5,000,000');
+    expect(codeLabel(i18n.t, 'auditAction', 'login.success')).toBe('登录成功');
+    expect(codeLabel(i18n.t, 'auditAction', 'brand.new')).toBe('brand.new');
+    expect(codeLabel(i18n.t, 'feed', 'cif_customer')).toBe('客户信息');
+    expect(codeLabel(i18n.t, 'actor', 'system')).toBe('系统（自动任务）');
+    expect(codeLabel(i18n.t, 'actor', 'alice')).toBe('alice');
+    expect(codeLabel(i18n.t, 'paramType', 'enum')).toBe('选项');
+    expect(document.title).toBe('银行客户关系管理');
+    await i18n.changeLanguage('en-US');
+    expect(document.title).toBe('Bank CRM');
+    await i18n.changeLanguage('zh-CN');
+  });
+});

@@ -8,18 +8,33 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 
-export type LabelGroup = 'system' | 'status' | 'currency' | 'paramType' | 'bool' | 'actor';
+export type LabelGroup = 'system' | 'status' | 'currency' | 'paramType' | 'paramChoice' | 'bool' | 'actor' | 'auditAction' | 'feed';
 
 /** The label of a code of a fixed vocabulary, or the code itself when there is none. */
 export function codeLabel(t: TFunction, group: LabelGroup, code: string | null | undefined): string {
   if (code === null || code === undefined || code === '') return '';
-  return t(`common:labels.${group}.${code}`, { defaultValue: code });
+  // Audit actions are dotted (`login.success`); i18next keys use dots as separators, so they are stored with `_`.
+  const key = group === 'auditAction' ? code.replaceAll('.', '_') : code;
+  return t(`common:labels.${group}.${key}`, { defaultValue: code });
 }
 
 /** `label(group, code)` bound to the current language. */
 export function useLabels(): (group: LabelGroup, code: string | null | undefined) => string {
   const { t } = useTranslation();
   return (group, code) => codeLabel(t, group, code);
+}
+
+/** A transaction time as the feeds send it (`HHmmss`, `170526`) shown as `17:05:26`; other text as it came. */
+export function formatTime(value: string | null | undefined): string {
+  if (!value) return '';
+  const m = /^(\d{2})(\d{2})(\d{2})$/.exec(value.trim());
+  return m ? `${m[1]}:${m[2]}:${m[3]}` : value;
+}
+
+/** A number with thousands separators (`5000000` → `5,000,000`); anything else as text. */
+export function formatNumber(value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return value.toLocaleString('en-US', { maximumFractionDigits: 4 });
+  return value === null || value === undefined ? '' : String(value);
 }
 
 /**
