@@ -30,7 +30,11 @@ def test_customer_export_is_masked_scoped_and_audited(client: TestClient, bank: 
     r = client.post("/api/customers/export", json={"purpose": "季度客户回访名单"})
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == XLSX
-    assert re.match(r'attachment; filename="customers-\d{8}-\d{6}\.xlsx"', r.headers["content-disposition"])
+    assert re.match(
+        r"attachment; filename=\"customers-\d{8}-\d{6}\.xlsx\"; "
+        r"filename\*=UTF-8''%E5%AE%A2%E6%88%B7-\d{8}-\d{6}\.xlsx$",
+        r.headers["content-disposition"],
+    )
     rows = _sheet(r.content)
     text = str(rows)
     assert "nj_president" in text and "季度客户回访名单" in text  # who and why are in the file
@@ -72,7 +76,7 @@ def test_users_and_audit_exports_in_english(client: TestClient, bank: Bank) -> N
     assert users[0][0] == "Operators" and users[7][0] == "User name"
     assert {row[0] for row in users[8:]} == {"nj_admin", "nj_president", "nj_manager"}
     audit_rows = _sheet(client.post("/api/audit/export", json={"purpose": "review", "lang": "en-US"}).content)
-    assert audit_rows[7][:4] == ["No.", "Time (UTC)", "Operator", "Action"]
+    assert audit_rows[7][:4] == ["No.", "Time (Beijing)", "Operator", "Action"]
 
 
 def test_formula_like_text_is_not_a_formula(client: TestClient, bank: Bank) -> None:

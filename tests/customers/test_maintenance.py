@@ -168,3 +168,23 @@ def test_manager_candidates_are_filtered_by_role_and_org_line_before_the_limit(
     other = client.get("/api/customers/manager-candidates", params={"customer_id": bank.customers["sz"].id})
     assert other.status_code == 404 and "赵六" not in other.text
     assert client.get("/api/customers/manager-candidates", params={"customer_id": "x"}).status_code == 422
+
+
+def test_a_record_loaded_without_a_phone_takes_other_corrections(client: TestClient, bank: Bank, db: Session) -> None:
+    """The rule for new entries (a personal customer needs a phone) does not block correcting the
+    e-mail of a customer the core system sent without one; clearing a phone is still refused."""
+    c = bank.customers["nj_managed"]
+    c.phone = None
+    db.commit()
+    login(client, "nj_manager")
+    r = client.patch(f"/api/customers/{c.id}", json={"email": "wang.wu@example.com"})
+    assert r.status_code == 200, r.text
+    assert r.json()["email"] is not None
+    assert client.patch(f"/api/customers/{c.id}", json={"email": "bad"}).json()["code"] == "invalid_email"
+    r = client.patch(f"/api/customers/{c.id}", json={"phone": ""})
+    assert r.status_code == 400 and r.json()["code"] == "invalid_phone", r.text
+    assert client.patch(f"/api/customers/{c.id}", json={"phone": "13900002222"}).status_code == 200
+    r = client.patch(f"/api/customers/{c.id}", json={"phone": None})
+    assert r.status_code in (400, 422), r.text
+    changes = db.scalars(select(CustomerChange).where(CustomerChange.customer_id == c.id)).all()
+    assert {x.field for x in changes} == {"email", "phone"}

@@ -146,3 +146,72 @@ def test_query_exports_are_masked_capped_and_audited(
     assert client.post("/api/query/personal-accounts/export", json={"systems": ["card"]}).status_code == 422
     top = client.post("/api/query/top-corporate/export", json={"n": 10, "purpose": "十大客户", "lang": "en-US"})
     assert top.status_code == 200
+
+
+def test_query_export_is_a_report(
+    loaded: Warehouse,  # noqa: F811
+    client: TestClient,
+    db: Session,
+    clock: FrozenClock,
+) -> None:
+    """QRY-6 / STA-4: the screen's columns with labels, amounts as formatted numbers with a total,
+    dates as dates, the time in Beijing, a file name in the export's language."""
+    from datetime import date, timedelta, timezone
+    from urllib.parse import unquote
+
+    from ..builders import make_role
+
+    root = db.scalars(select(Org).where(Org.parent_id.is_(None))).one()
+    codes = {"customer.view", "data.export", "customer.amount.view"}
+    make_user(db, org=root, roles=[make_role(db, codes=codes)], username="reporter", now=clock.now())
+    db.commit()
+    login(client, "reporter")
+    r = client.post(
+        "/api/query/personal-accounts/export", json={"systems": ["pl"], "purpose": "贷款回访", "lang": "zh-CN"}
+    )
+    assert r.status_code == 200, r.text
+    disposition = r.headers["content-disposition"]
+    beijing = clock.now().astimezone(timezone(timedelta(hours=8)))
+    stamp = f"{beijing:%Y%m%d-%H%M%S}"
+    assert f'filename="query.personal-{stamp}.xlsx"' in disposition  # the ASCII fallback
+    star = disposition.split("filename*=UTF-8''")[1]
+    assert unquote(star) == f"个人账户联动查询-{stamp}.xlsx"
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws is not None
+    rows = [list(row) for row in ws.iter_rows()]
+    meta = {row[0].value: row[1].value for row in rows[:6] if row and row[0].value}
+    assert meta["导出时间（北京时间）"] == f"{beijing:%Y-%m-%d %H:%M:%S}"
+    header = [c.value for c in rows[7]]
+    assert len(header) == 16 and header[0] == "系统" and "利率" in header and "状态" in header
+    data, total = rows[8:-1], rows[-1]
+    assert data and total[0].value == "合计"
+    col = {h: i for i, h in enumerate(header)}
+    balances = [row[col["余额（元）"]] for row in data]
+    assert all(c.data_type == "n" and c.number_format == "#,##0.00" for c in balances)
+    assert Decimal(str(total[col["余额（元）"]].value)) == sum(Decimal(str(c.value)) for c in balances)
+    assert all(row[col["系统"]].value == "个人贷款" for row in data)  # a label, not `pl`
+    assert {row[col["五级分类"]].value for row in data} <= {"正常", "关注", "次级", "可疑", "损失", None}
+    assert all(isinstance(row[col["开户日"]].value, (date, type(None))) for row in data)
+    assert total[col["开户日"]].value is None
+
+    # Without the amount right the amounts are bands: text, not summed.
+    make_user(
+        db, org=root, roles=[make_role(db, codes=codes - {"customer.amount.view"})], username="dept2", now=clock.now()
+    )
+    db.commit()
+    login(client, "dept2")
+    r = client.post(
+        "/api/query/personal-accounts/export", json={"systems": ["pl"], "purpose": "贷款回访", "lang": "en-US"}
+    )
+    assert r.status_code == 200, r.text
+    assert unquote(r.headers["content-disposition"].split("filename*=UTF-8''")[1]).startswith("Personal")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws is not None
+    rows = [list(row) for row in ws.iter_rows()]
+    header = [c.value for c in rows[7]]
+    bal = header.index("Balance (yuan)")
+    amounts = [row[bal] for row in rows[8:-1]]
+    banded = all(c.data_type == "s" for c in amounts)
+    assert banded or all(c.data_type == "n" for c in amounts)
+    assert rows[-1][0].value == "Total"
+    assert (rows[-1][bal].value is None) == banded

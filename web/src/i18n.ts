@@ -52,4 +52,12 @@ void i18n.use(initReactI18next).init({
   returnNull: false,
 });
 
+/** The browser tab's title follows the language (the page's static title is only the first paint). */
+function setTitle(): void {
+  if (typeof document !== 'undefined') document.title = i18n.t('common:appName');
+}
+i18n.on('languageChanged', setTitle);
+i18n.on('initialized', setTitle);
+setTitle();
+
 export default i18n;

@@ -155,14 +155,14 @@ USER_COLUMNS = (
     Column("roles", "角色", "Roles"),
     Column("status", "状态", "Status"),
     Column("must_change_password", "须修改密码", "Must change password"),
-    Column("locked_until", "锁定至", "Locked until"),
-    Column("last_login_at", "最近登录", "Last sign-in"),
+    Column("locked_until", "锁定至", "Locked until", kind="datetime"),
+    Column("last_login_at", "最近登录", "Last sign-in", kind="datetime"),
 )
 
 AUDIT_COLUMNS = (
-    Column("id", "序号", "No."),
-    Column("at", "时间（UTC）", "Time (UTC)"),
-    Column("actor_username", "操作员", "Operator"),
+    Column("id", "序号", "No.", kind="number"),
+    Column("at", "时间（北京时间）", "Time (Beijing)", kind="datetime"),
+    Column("actor_username", "操作员", "Operator", labels="actor"),
     Column("action", "操作", "Action"),
     Column("target_type", "对象类型", "Target type"),
     Column("target_id", "对象", "Target"),

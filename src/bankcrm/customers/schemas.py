@@ -58,12 +58,12 @@ class RevealOut(Out):
 CUSTOMER_COLUMNS = (
     Column("customer_no", "客户号", "Customer no."),
     Column("name", "客户名称", "Name"),
-    Column("type", "类型", "Type"),
-    Column("id_type", "证件类型", "ID type"),
+    Column("type", "类型", "Type", labels="customer_type"),
+    Column("id_type", "证件类型", "ID type", labels="id_type"),
     Column("id_no", "证件号码", "ID number"),
     Column("phone", "手机号码", "Phone"),
     Column("org_name", "所属机构", "Org"),
-    Column("tier", "VIP等级", "VIP tier"),
+    Column("tier", "VIP等级", "VIP tier", labels="tier"),
 )
 
 

@@ -39,49 +39,61 @@ EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,90}\.[A-Za-z]{2,}$")
 EDITABLE = ("name", "id_type", "id_no", "phone", "address", "email", "industry")
 
 
-def _check(c: Customer, values: dict[str, str | None], db: Session) -> dict[str, str | None]:
-    """Validated, normalised values; raises BadRequest naming the field."""
+def _check(c: Customer, values: dict[str, str | None], db: Session, *, new: bool = False) -> dict[str, str | None]:
+    """Validated, normalised values; raises BadRequest naming the field.
+
+    A new customer (``new``) is checked whole. A loaded record is checked for what the edit touches:
+    the rules for new entries (a personal customer's phone, a corporate customer's industry, the ID's
+    checksum) must not block correcting another field of a record loaded without them (fixing the
+    e-mail of a customer the core system sent without a phone); clearing a required field is refused.
+    """
     out: dict[str, str | None] = {}
     for field, raw in values.items():
         v = raw.strip() if isinstance(raw, str) else raw
         out[field] = v or None
     merged = {f: out.get(f, getattr(c, f)) for f in EDITABLE}
 
+    def touched(*fields: str) -> bool:
+        return new or any(f in out for f in fields)
+
     def bad(field: str, zh: str, en: str) -> BadRequest:
         return BadRequest(f"{zh} / {en}", code=f"invalid_{field}", details={"field": field})
 
-    if not merged["name"]:
+    if touched("name") and not merged["name"]:
         raise bad("name", "客户名称必填", "the name is required")
     id_type, id_no = merged["id_type"], merged["id_no"]
-    if not id_type or not id_no:
-        raise bad("id_no", "证件类型和号码必填", "the ID type and number are required")
-    if not code_exists(db, "id_type", id_type):
-        raise bad("id_type", "未知证件类型", "unknown ID type")
     personal = c.type == CustomerType.personal
-    if (id_type >= "200") == personal:
-        raise bad("id_type", "证件类型与客户类型不符", "the ID type does not fit the customer type")
-    if id_type == "101":
-        if not is_valid_resident_id(id_no.upper()):
-            raise bad("id_no", "居民身份证号码校验不通过", "the resident ID fails its checksum")
-        if "id_no" in out:
-            out["id_no"] = normalize_resident_id(id_no.upper())
-    elif id_type == "201":
-        if not is_valid_uscc(id_no.upper()):
-            raise bad("id_no", "统一社会信用代码校验不通过", "the unified social credit code fails its check")
-        if "id_no" in out:
-            out["id_no"] = id_no.upper()
+    if touched("id_type", "id_no"):
+        if not id_type or not id_no:
+            raise bad("id_no", "证件类型和号码必填", "the ID type and number are required")
+        if not code_exists(db, "id_type", id_type):
+            raise bad("id_type", "未知证件类型", "unknown ID type")
+        if (id_type >= "200") == personal:
+            raise bad("id_type", "证件类型与客户类型不符", "the ID type does not fit the customer type")
+        if id_type == "101":
+            if not is_valid_resident_id(id_no.upper()):
+                raise bad("id_no", "居民身份证号码校验不通过", "the resident ID fails its checksum")
+            if "id_no" in out:
+                out["id_no"] = normalize_resident_id(id_no.upper())
+        elif id_type == "201":
+            if not is_valid_uscc(id_no.upper()):
+                raise bad("id_no", "统一社会信用代码校验不通过", "the unified social credit code fails its check")
+            if "id_no" in out:
+                out["id_no"] = id_no.upper()
     phone = merged["phone"]
-    if personal and not phone:
-        raise bad("phone", "个人客户须有联系电话", "a personal customer needs a phone number")
-    if phone and not (MOBILE.match(phone) or LANDLINE.match(phone)):
-        raise bad("phone", "电话号码格式不正确", "not a mobile or landline number")
-    if merged["email"] and not EMAIL.match(merged["email"]):
+    if touched("phone"):
+        if personal and not phone:
+            raise bad("phone", "个人客户须有联系电话", "a personal customer needs a phone number")
+        if phone and not (MOBILE.match(phone) or LANDLINE.match(phone)):
+            raise bad("phone", "电话号码格式不正确", "not a mobile or landline number")
+    if touched("email") and merged["email"] and not EMAIL.match(merged["email"]):
         raise bad("email", "电子邮箱格式不正确", "not an e-mail address")
     industry = merged["industry"]
-    if not personal and not industry:
-        raise bad("industry", "对公客户须填写行业", "a corporate customer needs an industry")
-    if industry and not code_exists(db, "industry", industry):
-        raise bad("industry", "未知行业代码", "unknown industry code")
+    if touched("industry"):
+        if not personal and not industry:
+            raise bad("industry", "对公客户须填写行业", "a corporate customer needs an industry")
+        if industry and not code_exists(db, "industry", industry):
+            raise bad("industry", "未知行业代码", "unknown industry code")
     return out
 
 
@@ -409,7 +421,7 @@ def create_customer(
     blank = Customer(type=type, name="", id_type="", id_no="", org_id=org.id)
     for f in EDITABLE:
         setattr(blank, f, None)
-    clean = _check(blank, values, db)
+    clean = _check(blank, values, db, new=True)
     id_type, id_no = clean.get("id_type"), clean.get("id_no")
     if db.scalar(select(Customer.id).where(Customer.id_type == id_type, Customer.id_no == id_no)) is not None:
         raise Conflict("该证件已属于另一客户 / another customer holds this ID", code="duplicate_id")

@@ -137,20 +137,23 @@ class AccountRowOut(Out):
     as_of: date
 
 
-ACCOUNT_COLUMNS = (
-    Column("system", "系统", "System"),
+ACCOUNT_COLUMNS = (  # the screen's columns, in its order (web AccountResults.ACCOUNT_COLUMNS)
+    Column("system", "系统", "System", labels="system"),
     Column("account_no", "账号/卡号", "Account / card no."),
     Column("customer_no", "客户号", "Customer no."),
     Column("customer_name", "客户名称", "Customer"),
-    Column("product", "产品", "Product"),
+    Column("product", "产品", "Product", labels="product"),
+    Column("balance", "余额（元）", "Balance (yuan)", kind="amount"),
+    Column("mtd_avg", "月日均（元）", "Month-to-date average (yuan)", kind="amount"),
+    Column("open_date", "开户日", "Opened", kind="date"),
+    Column("maturity_date", "到期日", "Maturity", kind="date"),
+    Column("rate", "利率", "Rate", kind="rate"),
+    Column("amount", "金额/额度（元）", "Amount / limit (yuan)", kind="amount"),
+    Column("five_class", "五级分类", "Class", labels="five_class"),
+    Column("overdue_days", "逾期天数", "Days overdue", kind="number"),
+    Column("status", "状态", "Status", labels="status"),
     Column("org_code", "源系统机构", "Source org"),
-    Column("balance", "余额", "Balance"),
-    Column("mtd_avg", "月日均", "Month-to-date average"),
-    Column("open_date", "开户日", "Opened"),
-    Column("maturity_date", "到期日", "Maturity"),
-    Column("five_class", "五级分类", "Class"),
-    Column("overdue_days", "逾期天数", "Days overdue"),
-    Column("as_of", "数据日期", "As of"),
+    Column("as_of", "数据日期", "As of", kind="date"),
 )
 
 
@@ -179,11 +182,11 @@ class TopRowOut(Out):
 
 
 TOP_COLUMNS = (
-    Column("rank", "排名", "Rank"),
+    Column("rank", "排名", "Rank", kind="number"),
     Column("customer_no", "客户号", "Customer no."),
     Column("name", "客户名称", "Customer"),
     Column("org_name", "所属机构", "Org"),
-    Column("deposits", "存款余额", "Deposits"),
-    Column("loans", "贷款余额", "Loans"),
-    Column("npl", "不良贷款余额", "Non-performing loans"),
+    Column("deposits", "存款余额（元）", "Deposits (yuan)", kind="amount"),
+    Column("loans", "贷款余额（元）", "Loans (yuan)", kind="amount"),
+    Column("npl", "不良贷款余额（元）", "Non-performing loans (yuan)", kind="amount"),
 )

@@ -133,3 +133,19 @@ describe('filenameFromDisposition', () => {
     expect(filenameFromDisposition(header)).toBe(name);
   });
 });
+
+describe('ExportButton with an empty result', () => {
+  it.each([
+    [0, true],
+    [3, false],
+  ])('with %i rows is disabled: %s', async (rows, disabled) => {
+    const s = stubFetch({ 'GET /api/auth/me': { status: 200, body: makeMe({ permissions: ['customer.view', 'data.export'] }) } });
+    vi.stubGlobal('fetch', s.fn);
+    renderWithApp(
+      <ExportButton path="/api/query/top-corporate/export" filters={{ n: 10, by: 'deposits' }} viewPermission="customer.view" rows={rows} />,
+    );
+    const button = await screen.findByTestId('export-button');
+    if (disabled) expect(button).toBeDisabled();
+    else expect(button).not.toBeDisabled();
+  }, 20_000);
+});

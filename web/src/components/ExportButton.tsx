@@ -74,16 +74,24 @@ export interface ExportButtonProps<P extends ExportPath> {
   viewPermission: string;
   /** Used when the response names no file. */
   fallbackName?: string;
+  /** Rows the table shows for these filters: with 0 there is nothing to export (the button is disabled). */
+  rows?: number;
 }
 
-export function ExportButton<P extends ExportPath>({ path, filters, viewPermission, fallbackName = 'export.xlsx' }: ExportButtonProps<P>) {
+export function ExportButton<P extends ExportPath>({ path, filters, viewPermission, fallbackName = 'export.xlsx', rows }: ExportButtonProps<P>) {
   const { t } = useTranslation();
   const can = useCan();
   const [open, setOpen] = useState(false);
   if (!can(EXPORT_PERMISSION) || !can(viewPermission)) return null;
   return (
     <>
-      <Button icon={<DownloadOutlined />} onClick={() => setOpen(true)} data-testid="export-button">
+      <Button
+        icon={<DownloadOutlined />}
+        onClick={() => setOpen(true)}
+        disabled={rows === 0}
+        title={rows === 0 ? t('export.empty') : undefined}
+        data-testid="export-button"
+      >
         {t('export.button')}
       </Button>
       {open && <ExportModal path={path} filters={filters} fallbackName={fallbackName} onClose={() => setOpen(false)} />}

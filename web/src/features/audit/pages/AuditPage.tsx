@@ -7,6 +7,16 @@ import type { AuditEntry } from '../../../api/types';
 import { DataTable, usePaging } from '../../../components/DataTable';
 import { ExportButton } from '../../../components/ExportButton';
 import { formatDateTime, jsonText } from '../../../lib/format';
+import { useLabels } from '../../../lib/labels';
+
+/** An audit detail as `key: value` lines (nested values as JSON text). */
+export function detailLines(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v !== 'object' || Array.isArray(v)) return jsonText(v);
+  return Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${k}: ${typeof x === 'string' ? x : jsonText(x)}`)
+    .join('\n');
+}
 import { useCan } from '../../auth/api/me';
 import { useAudit, useVerifyAudit, type AuditFilters } from '../api/listAudit';
 
@@ -18,6 +28,7 @@ interface FilterForm {
 
 export function AuditPage() {
   const { t } = useTranslation('audit');
+  const label = useLabels();
   const { page, pageSize, reset, paging } = usePaging();
   const [filters, setFilters] = useState<AuditFilters>({});
   const audit = useAudit({ ...filters, page, page_size: pageSize });
@@ -36,8 +47,14 @@ export function AuditPage() {
 
   const columns = [
     { title: t('fields.at'), dataIndex: 'at', key: 'at', width: 170, render: (v: string) => formatDateTime(v) },
-    { title: t('fields.actor'), dataIndex: 'actor_username', key: 'actor', width: 120 },
-    { title: t('fields.action'), dataIndex: 'action', key: 'action', width: 160 },
+    { title: t('fields.actor'), dataIndex: 'actor_username', key: 'actor', width: 120, render: (v: string | null) => label('actor', v) },
+    {
+      title: t('fields.action'),
+      dataIndex: 'action',
+      key: 'action',
+      width: 160,
+      render: (v: string) => <span title={v}>{label('auditAction', v)}</span>,
+    },
     {
       title: t('fields.target'),
       key: 'target',
@@ -48,10 +65,15 @@ export function AuditPage() {
       title: t('fields.detail'),
       dataIndex: 'detail',
       key: 'detail',
+      width: 420,
+      // One line per field, cut to two lines with the rest a click away; text, never HTML.
       render: (v: unknown) => (
-        <Typography.Text code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
-          {jsonText(v)}
-        </Typography.Text>
+        <Typography.Paragraph
+          style={{ marginBottom: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all', fontSize: 12 }}
+          ellipsis={{ rows: 2, expandable: 'collapsible' }}
+        >
+          {detailLines(v)}
+        </Typography.Paragraph>
       ),
     },
     { title: t('fields.ip'), dataIndex: 'ip', key: 'ip', width: 130 },

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { DataTable } from '../../../components/DataTable';
 import type { Holding } from '../api/types';
 import { isAmountBand } from '../../../lib/format';
+import { useLabels } from '../../../lib/labels';
 import { anyBanded, fiveClassColor, fiveClassKey, formatAmount, formatRate, groupBySystem, isKnownSystem, type Money } from '../utils/customer';
 
 /** Masked account numbers can coincide, so rows are keyed by position. */
@@ -27,6 +28,7 @@ function balanceTotal(accounts: readonly Holding[]): string | null {
 
 export function useAccountColumns(productLabel: (code: string) => string) {
   const { t, i18n } = useTranslation('customers');
+  const label = useLabels();
   const amount = (key: keyof Holding, title: string): Col => ({
     title,
     dataIndex: key,
@@ -40,7 +42,7 @@ export function useAccountColumns(productLabel: (code: string) => string) {
     card: text('account_no', t('accounts.card_no')),
     kind: { ...text('kind', t('accounts.kind')), render: (v: string) => t(`kinds.${v}`, { defaultValue: v }) } as Col,
     product: { ...text('product', t('accounts.product')), render: (v: string | null) => (v ? productLabel(v) : '') } as Col,
-    currency: text('currency', t('accounts.currency')),
+    currency: { ...text('currency', t('accounts.currency')), render: (v: string | null) => label('currency', v) } as Col,
     balance: amount('balance', t('accounts.balance')),
     mtd: amount('mtd_avg', t('accounts.mtd_avg')),
     qtd: amount('qtd_avg', t('accounts.qtd_avg')),
@@ -78,7 +80,7 @@ export function useAccountColumns(productLabel: (code: string) => string) {
     yield: { ...text('rate', t('accounts.expected_yield')), align: 'right', render: (v: string | null) => formatRate(v) } as Col,
     monthly: amount('amount', t('accounts.monthly_deposit')),
     amount: amount('amount', t('accounts.amount')),
-    status: text('status', t('accounts.status')),
+    status: { ...text('status', t('accounts.status')), render: (v: string | null) => label('status', v) } as Col,
     assessed: {
       ...text('counts_for_assessment', t('accounts.assessed')),
       render: (v: boolean | null) => (v === null || v === undefined ? '' : v ? t('accounts.yes') : t('accounts.no')),

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { DataTable, usePaging } from '../../../components/DataTable';
 import { useTransactions } from '../api/customer360';
 import type { Transaction } from '../api/types';
+import { formatTime } from '../../../lib/labels';
 import { formatAmount, isKnownSystem, type Money } from '../utils/customer';
 
 type Row = Transaction & { row_key: string };
@@ -14,7 +15,7 @@ export function TransactionsTab({ customerId, channelLabel }: { customerId: numb
   const txns = useTransactions(customerId, page, pageSize);
   const columns = [
     { title: t('txn.date'), dataIndex: 'txn_date', key: 'txn_date' },
-    { title: t('txn.time'), dataIndex: 'txn_time', key: 'txn_time' },
+    { title: t('txn.time'), dataIndex: 'txn_time', key: 'txn_time', render: (v: string | null) => formatTime(v) },
     {
       title: t('txn.system'),
       dataIndex: 'system',

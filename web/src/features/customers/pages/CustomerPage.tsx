@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Result, Row, Space, Spin, Tabs, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined, EditOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { useLabels } from '../../../lib/labels';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../../../api/errors';
 import { formatDateTime } from '../../../lib/format';
@@ -29,6 +30,7 @@ type TabKey = (typeof TAB_KEYS)[number];
 export function CustomerPage() {
   const { t } = useTranslation('customers');
   const { t: tc } = useTranslation();
+  const label = useLabels();
   const can = useCan();
   const id = parseId(useParams().id);
   const overview = useOverview(id);
@@ -119,7 +121,7 @@ export function CustomerPage() {
           <Descriptions.Item label={t('fields.tier')}>
             <TierTag tier={p.tier} dash />
           </Descriptions.Item>
-          <Descriptions.Item label={t('fields.source')}>{p.source ?? ''}</Descriptions.Item>
+          <Descriptions.Item label={t('fields.source')}>{label('system', p.source)}</Descriptions.Item>
           <Descriptions.Item label={t('fields.created_at')}>{formatDateTime(p.created_at)}</Descriptions.Item>
           <Descriptions.Item label={t('fields.updated_at')}>{formatDateTime(p.updated_at)}</Descriptions.Item>
         </Descriptions>

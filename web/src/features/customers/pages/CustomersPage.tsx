@@ -196,6 +196,7 @@ export function CustomersPage() {
               path="/api/customers/export"
               filters={filtersBody}
               viewPermission="customer.view"
+              rows={customers.isFetching ? undefined : customers.data?.total}
               fallbackName="customers.xlsx"
             />
             {canAssign && (

@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { Button, Select, Space, Tag, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import type { DqIssue, DqStatus } from '../../../api/types';
 import { DataTable, usePaging } from '../../../components/DataTable';
 import { formatDateTime } from '../../../lib/format';
 import { useCan } from '../../auth/api/me';
 import { useDqIssues } from '../api/dq';
-import { DQ_KINDS, DQ_STATUSES, canMerge, canRelink, detailText, dqStatusColor, kindColor } from '../utils/dq';
+import { DQ_KINDS, DQ_STATUSES, canMerge, canRelink, detailCustomer, detailText, dqStatusColor, kindColor } from '../utils/dq';
 import { formatBusinessDate } from '../utils/runs';
 import { DqCloseModal, type DqCloseStatus } from './DqCloseModal';
 import { MergeCustomersModal } from './MergeCustomersModal';
@@ -50,7 +51,20 @@ export function DqIssuesTab() {
       key: 'detail',
       width: 260,
       // Plain text: names and source values are shown as received, never as HTML.
-      render: (v: DqIssue['detail']) => <span style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{detailText(v)}</span>,
+      render: (v: DqIssue['detail']) => {
+        const linked = detailCustomer(v);
+        if (linked) {
+          return (
+            <span>
+              {t(`dq.detailCustomer.${linked.key}`)}{' '}
+              <Link to={`/customers/${linked.id}`} data-testid={`dq-detail-customer-${linked.id}`}>
+                {t('dq.detailCustomer.open', { id: linked.id })}
+              </Link>
+            </span>
+          );
+        }
+        return <span style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{detailText(v)}</span>;
+      },
     },
     {
       title: t('dq.fields.status'),

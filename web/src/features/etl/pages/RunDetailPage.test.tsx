@@ -29,8 +29,39 @@ const run = {
   ],
 };
 
-const rejects = {
-  items: [{ file_name: 'cust_info_20240131.dat', line_no: 12, raw: '<b>x</b>|11010*********1234|138****0000', reason: '证件号校验失败' }],
+// Without the unmask right the server sends no raw line, only the masked fields.
+const maskedRejects = {
+  items: [
+    {
+      file_name: 'cust_info_20240131.dat',
+      line_no: 12,
+      raw: null,
+      truncated: true,
+      fields: [
+        { name: 'cust_name', value: '<b>x</b>' },
+        { name: 'id_no', value: '11010*********1234' },
+        { name: 'mobile', value: '138****0000' },
+      ],
+      reason: 'id_no: fails the check for its id_type; cust_type: unknown code',
+    },
+  ],
+  total: 1,
+};
+const clearRejects = {
+  items: [
+    {
+      file_name: 'cust_info_20240131.dat',
+      line_no: 12,
+      raw: '<b>x</b>|110101199001011234|13800000000',
+      truncated: false,
+      fields: [
+        { name: 'cust_name', value: '<b>x</b>' },
+        { name: 'id_no', value: '110101199001011234' },
+        { name: 'mobile', value: '13800000000' },
+      ],
+      reason: 'duplicate key (first at line 3)',
+    },
+  ],
   total: 1,
 };
 
@@ -38,7 +69,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function stub(permissions: string[]) {
+function stub(permissions: string[], rejects: unknown = maskedRejects) {
   const s = stubFetch({
     'GET /api/auth/me': { status: 200, body: me(permissions) },
     'GET /api/etl/runs/7': { status: 200, body: run },
@@ -64,10 +95,29 @@ describe('RunDetailPage', () => {
     expect(screen.queryByTestId('etl-rejects-acct_bal')).toBeNull();
     fireEvent.click(await screen.findByTestId('etl-rejects-cust_info'));
     const table = await screen.findByTestId('etl-rejects-table');
-    expect(await within(table).findByText('<b>x</b>|11010*********1234|138****0000')).toBeInTheDocument();
+    const line = await within(table).findByTestId('etl-reject-12');
+    expect(within(line).getByText('<b>x</b>')).toBeInTheDocument();
+    expect(within(line).getByText('11010*********1234')).toBeInTheDocument();
+    expect(within(line).getByText('138****0000')).toBeInTheDocument();
+    expect(line).toHaveTextContent('id_no');
+    expect(line).toHaveTextContent('行过长，已截断');
+    expect(within(table).queryByTestId('etl-reject-raw-12')).toBeNull();
     expect(table.querySelector('b')).toBeNull();
+    // The stored English reasons, in the reader's language (the stored text stays in the title).
+    expect(table).toHaveTextContent('id_no：与证件类型不符（校验位或格式错误）；cust_type：代码不在码表中');
+    expect(within(table).getByTitle('id_no: fails the check for its id_type; cust_type: unknown code')).toBeInTheDocument();
     const url = new URL(seen.find((r) => r.url.includes('/rejects'))?.url ?? '');
     expect(url.searchParams.get('feed')).toBe('cust_info');
+  }, 20_000);
+
+  it('shows the raw line too when the server sends it (unmask right)', async () => {
+    stub(['etl.view', 'etl.rejects', 'customer.unmask'], clearRejects);
+    renderWithApp(<RunDetailPage />, { path: '/etl/runs/:id', initialEntry: '/etl/runs/7' });
+    fireEvent.click(await screen.findByTestId('etl-rejects-cust_info'));
+    const raw = await screen.findByTestId('etl-reject-raw-12');
+    expect(raw).toHaveTextContent('<b>x</b>|110101199001011234|13800000000');
+    expect(screen.getByTestId('etl-reject-12')).not.toHaveTextContent('已截断');
+    expect(screen.getByTestId('etl-rejects-table')).toHaveTextContent('主键重复（首次出现在第 3 行）');
   });
 
   it('offers no rejects without etl.rejects', async () => {

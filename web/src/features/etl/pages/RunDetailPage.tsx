@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router-dom';
 import type { EtlRunFile } from '../../../api/types';
 import { DataTable } from '../../../components/DataTable';
 import { formatDateTime } from '../../../lib/format';
+import { useLabels } from '../../../lib/labels';
 import { useCan } from '../../auth/api/me';
 import { useRun } from '../api/getRun';
 import { FeedChart } from '../components/FeedChart';
@@ -26,6 +27,7 @@ export function RunDetailPage() {
   const { t } = useTranslation('etl');
   const { t: tc } = useTranslation();
   const can = useCan();
+  const label = useLabels();
   const id = parseId(useParams().id);
   const run = useRun(id);
   const [rejectsOf, setRejectsOf] = useState<EtlRunFile | null>(null);
@@ -49,7 +51,7 @@ export function RunDetailPage() {
 
   const r = run.data;
   const fileColumns = [
-    { title: t('files.feed'), dataIndex: 'feed', key: 'feed', width: 140 },
+    { title: t('files.feed'), dataIndex: 'feed', key: 'feed', width: 200, render: (v: string) => label('feed', v) },
     { title: t('files.file_name'), dataIndex: 'file_name', key: 'file_name' },
     { title: t('files.received'), dataIndex: 'received', key: 'received', align: 'right' as const, render: count },
     { title: t('files.accepted'), dataIndex: 'accepted', key: 'accepted', align: 'right' as const, render: count },
@@ -122,7 +124,7 @@ export function RunDetailPage() {
           <Descriptions.Item label={t('fields.rows_received')}>{formatCount(r.rows_received)}</Descriptions.Item>
           <Descriptions.Item label={t('fields.rows_accepted')}>{formatCount(r.rows_accepted)}</Descriptions.Item>
           <Descriptions.Item label={t('fields.rows_rejected')}>{formatCount(r.rows_rejected)}</Descriptions.Item>
-          <Descriptions.Item label={t('fields.actor')}>{r.actor_username}</Descriptions.Item>
+          <Descriptions.Item label={t('fields.actor')}>{label('actor', r.actor_username)}</Descriptions.Item>
           <Descriptions.Item label={t('fields.replaced')}>{r.replaced ? t('yes') : t('no')}</Descriptions.Item>
           {r.status !== 'failed' && r.message && (
             <Descriptions.Item label={t('fields.message')}>{r.message}</Descriptions.Item>

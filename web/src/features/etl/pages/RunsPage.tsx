@@ -6,6 +6,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import type { EtlRun, EtlRunStatus } from '../../../api/types';
 import { DataTable, usePaging } from '../../../components/DataTable';
 import { formatDateTime } from '../../../lib/format';
+import { useLabels } from '../../../lib/labels';
 import { useCan } from '../../auth/api/me';
 import { useRuns } from '../api/listRuns';
 import { RunStatusTag } from '../components/RunStatusTag';
@@ -21,6 +22,7 @@ export function RunsPage() {
   const runs = useRuns({ page, page_size: pageSize });
   const running = anyRunning(runs.data?.items);
   const can = useCan();
+  const label = useLabels();
   const [starting, setStarting] = useState(false);
 
   const columns = [
@@ -72,7 +74,7 @@ export function RunsPage() {
       width: 170,
       render: (v: string) => formatDateTime(v),
     },
-    { title: t('fields.actor'), dataIndex: 'actor_username', key: 'actor', width: 120 },
+    { title: t('fields.actor'), dataIndex: 'actor_username', key: 'actor', width: 120, render: (v: string | null) => label('actor', v) },
     {
       title: t('fields.message'),
       dataIndex: 'message',

@@ -45,6 +45,17 @@ export function detailText(detail: Record<string, unknown> | null | undefined): 
   return Object.keys(detail).length === 0 ? '' : jsonText(detail);
 }
 
+/** The customer an issue's detail points at (`same_name_customer_id`, `now_names_customer_id`), for a link. */
+export function detailCustomer(
+  detail: Record<string, unknown> | null | undefined,
+): { key: 'same_name' | 'now_names'; id: number } | null {
+  const same = positiveId(detail?.same_name_customer_id);
+  if (same !== undefined) return { key: 'same_name', id: same };
+  const now = positiveId(detail?.now_names_customer_id);
+  if (now !== undefined) return { key: 'now_names', id: now };
+  return null;
+}
+
 /** A close note is 2–500 characters once trimmed. */
 export const NOTE_MIN = 2;
 export const NOTE_MAX = 500;

@@ -9,6 +9,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { DataTable, type ServerPaging, type SortState } from '../../../components/DataTable';
+import { useLabels } from '../../../lib/labels';
 import { useCan } from '../../auth/api/me';
 import { useCodeOptions } from '../../customers/api/codes';
 import { customerPath, formatAmount, formatRate, type Money } from '../../customers/utils/customer';
@@ -88,6 +89,7 @@ export function AccountResults({
 }: AccountResultsProps) {
   const { t, i18n } = useTranslation('query');
   const can = useCan();
+  const label = useLabels();
   const products = useCodeOptions('product');
   const selectable = !!linkAs && can('customer.link');
   const [selectedKeys, setSelectedKeys] = useState<string[]>([]);
@@ -161,7 +163,7 @@ export function AccountResults({
       title: t('columns.status'),
       dataIndex: 'status',
       key: 'status',
-      render: (v: string | null) => (v ? t(`status.${v}`, { defaultValue: v }) : ''),
+      render: (v: string | null) => label('status', v),
     },
     as_of: { title: t('columns.as_of'), dataIndex: 'as_of', key: 'as_of' },
   };

@@ -88,6 +88,7 @@ export function CorporateQueryPage() {
               filters={conditions}
               viewPermission="customer.view"
               fallbackName="corporate-query.xlsx"
+              rows={result.isFetching ? undefined : result.data?.total}
             />
           )
         }

@@ -61,6 +61,7 @@ export function PassbookQueryPage() {
               filters={conditions}
               viewPermission="customer.view"
               fallbackName="passbooks.xlsx"
+              rows={result.isFetching ? undefined : result.data?.total}
             />
           )
         }

@@ -146,6 +146,7 @@ export function PersonalQueryPage() {
               filters={conditions}
               viewPermission="customer.view"
               fallbackName="personal-accounts.xlsx"
+              rows={result.isFetching ? undefined : result.data?.total}
             />
           )
         }

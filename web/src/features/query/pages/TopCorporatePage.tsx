@@ -101,6 +101,7 @@ export function TopCorporatePage() {
             filters={body}
             viewPermission="customer.view"
             fallbackName="top-corporate.xlsx"
+            rows={top.isFetching ? undefined : rows.length}
           />
         }
       >

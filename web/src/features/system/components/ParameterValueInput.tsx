@@ -1,5 +1,6 @@
 import { Input, InputNumber, Select, Switch } from 'antd';
 import type { Parameter, ParameterValue } from '../../../api/types';
+import { formatNumber, type LabelGroup } from '../../../lib/labels';
 
 /** The input that fits a parameter's type; a controlled antd Form field. */
 export function ParameterValueInput({
@@ -62,9 +63,12 @@ export function ParameterValueInput({
 }
 
 /** A value as the table shows it. */
-export function displayValue(v: unknown): string {
+/** A parameter's value for reading: yes/no, numbers with separators, choices by their label. */
+export function displayValue(v: unknown, label?: (group: LabelGroup, code: string) => string): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'boolean') return v ? '✓' : '✗';
+  if (typeof v === 'boolean') return label ? label('bool', String(v)) : v ? '✓' : '✗';
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'string' && label) return label('paramChoice', v);
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 

@@ -66,6 +66,8 @@ export function CodeTablesPage() {
   const tables = useCodeTables();
   const [selected, setSelected] = useState<string | undefined>();
   const current = selected ?? tables.data?.[0]?.code;
+  const currentTable = tables.data?.find((tb) => tb.code === current);
+  const currentName = currentTable ? localized(i18n.language, currentTable.name_zh, currentTable.name_en) : '';
   const items = useCodeItems(current);
   const update = useUpdateCodeItem();
   const [editing, setEditing] = useState<CodeItem | 'new' | null>(null);
@@ -130,7 +132,7 @@ export function CodeTablesPage() {
         </Card>
       </Col>
       <Col xs={24} md={18}>
-        <Card size="small" title={current ?? ''}>
+        <Card size="small" title={currentName}>
           <DataTable<CodeItem>
             testId="code-items"
             rowKey="code"

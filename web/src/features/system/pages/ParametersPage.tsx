@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Descriptions, Form, Modal, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { useLabels } from '../../../lib/labels';
 import type { Parameter, ParameterValue } from '../../../api/types';
 import { detailStrings } from '../../../api/errors';
 import { DataTable } from '../../../components/DataTable';
@@ -12,6 +13,7 @@ import { asParameterValue, displayValue, ParameterValueInput } from '../componen
 
 function EditParameterModal({ param, onClose }: { param: Parameter; onClose: () => void }) {
   const { t, i18n } = useTranslation('system');
+  const label = useLabels();
   const [form] = Form.useForm<{ value: ParameterValue }>();
   const save = useSetParameter();
   const error = save.error;
@@ -43,9 +45,9 @@ function EditParameterModal({ param, onClose }: { param: Parameter; onClose: () 
         <Descriptions.Item label={t('parameters.description')}>
           {localized(i18n.language, param.description_zh, param.description_en)}
         </Descriptions.Item>
-        <Descriptions.Item label={t('parameters.type')}>{param.type}</Descriptions.Item>
+        <Descriptions.Item label={t('parameters.type')}>{label('paramType', param.type)}</Descriptions.Item>
         {range && <Descriptions.Item label={t('parameters.range')}>{range}</Descriptions.Item>}
-        <Descriptions.Item label={t('parameters.default')}>{displayValue(param.default)}</Descriptions.Item>
+        <Descriptions.Item label={t('parameters.default')}>{displayValue(param.default, label)}</Descriptions.Item>
       </Descriptions>
       {error && (
         <Alert
@@ -73,6 +75,7 @@ function EditParameterModal({ param, onClose }: { param: Parameter; onClose: () 
 
 export function ParametersPage() {
   const { t, i18n } = useTranslation('system');
+  const label = useLabels();
   const { t: tc } = useTranslation();
   const can = useCan();
   const params = useParameters();
@@ -85,17 +88,17 @@ export function ParametersPage() {
       key: 'description',
       render: (_: unknown, p: Parameter) => localized(i18n.language, p.description_zh, p.description_en),
     },
-    { title: t('parameters.type'), dataIndex: 'type', key: 'type', width: 90 },
+    { title: t('parameters.type'), dataIndex: 'type', key: 'type', width: 90, render: (v: string) => label('paramType', v) },
     {
       title: t('parameters.value'),
       key: 'value',
       render: (_: unknown, p: Parameter) => (
         <Typography.Text strong data-testid={`param-value-${p.key}`}>
-          {displayValue(p.value)}
+          {displayValue(p.value, label)}
         </Typography.Text>
       ),
     },
-    { title: t('parameters.default'), key: 'default', render: (_: unknown, p: Parameter) => displayValue(p.default) },
+    { title: t('parameters.default'), key: 'default', render: (_: unknown, p: Parameter) => displayValue(p.default, label) },
     { title: t('parameters.updatedBy'), dataIndex: 'updated_by', key: 'updated_by' },
     {
       title: t('parameters.updatedAt'),
