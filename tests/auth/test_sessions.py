@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -165,6 +166,23 @@ class TestThrottling:
         # The lockout stays as it was (5 failures), and past 7 attempts a minute the account answers 429.
         assert codes == [401] * 4 + [423] * 3 + [429]
         assert client.post("/api/auth/login", json={"username": "nj_manager", "password": PASSWORD}).status_code == 200
+
+    def test_a_burst_of_parallel_attempts_from_one_address_is_capped(self) -> None:
+        """Failures are counted once their hash is checked: parallel attempts could all pass the address
+        check together, so an address has at most a few sign-ins in progress at once."""
+        from contextlib import ExitStack
+
+        from bankcrm.errors import TooManyRequests
+
+        throttle = LoginThrottle(per_address="20/5 minutes", per_account="100/minute", in_flight=4)
+        with ExitStack() as held:
+            for i in range(4):
+                held.enter_context(throttle.attempt(address="10.0.0.9", account_key=f"k{i}"))
+            with pytest.raises(TooManyRequests):
+                held.enter_context(throttle.attempt(address="10.0.0.9", account_key="k5"))
+            held.enter_context(throttle.attempt(address="10.0.0.10", account_key="k6"))  # another address
+        with throttle.attempt(address="10.0.0.9", account_key="k7"):  # places are given back
+            pass
 
     def test_signed_in_users_keep_working_during_a_spray(self, client: TestClient, bank: Bank, app: FastAPI) -> None:
         app.state.login_throttle = LoginThrottle(per_address="3/5 minutes", per_account="100/minute")

@@ -378,6 +378,23 @@ def test_short_wealth_and_account_numbers_are_masked_by_their_column() -> None:
     assert {f.name: f.value for f in fields(wm, raw, clear=True)}["holding_id"] == "WM0012345"
 
 
+def test_rejected_amounts_are_bands_without_the_amount_right() -> None:
+    """SEC-3 in the reject viewer: a well-formed balance of a rejected line is a per-customer amount."""
+    from bankcrm.auth.masking import band_text
+    from bankcrm.etl.layouts import feed
+    from bankcrm.etl.rejects import fields
+
+    wm = feed("wm_holding")
+    raw = "\t".join(["WM0012345", "C1", "101", resident_id(), "张三", "P01", "WEALTH", "320106", "2025", "", "", ""])
+    cols = [c.name for c in wm.columns]
+    parts = raw.split("\t")
+    parts[cols.index("amount")] = "123456.78"
+    raw = "\t".join(parts)
+    banded = {f.name: f.value for f in fields(wm, raw, clear=True, amounts=False)}
+    assert banded["amount"] == band_text("123456.78") and "123456" not in str(banded)
+    assert {f.name: f.value for f in fields(wm, raw, clear=True)}["amount"] == "123456.78"
+
+
 def test_dq_issues_are_scoped_and_account_numbers_masked(
     bank: Bank, client: TestClient, db: Session, clock: FrozenClock
 ) -> None:

@@ -9,11 +9,13 @@ walks the app and fails on a route with none.
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -24,6 +26,7 @@ from bankcrm.auth.principal import Principal
 from bankcrm.clock import Clock
 from bankcrm.errors import BadRequest, Forbidden, NotAuthenticated
 
+log = logging.getLogger("bankcrm.auth")
 SESSION_COOKIE = "bankcrm_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -89,7 +92,13 @@ def _authenticate(db: Session, token: str | None, *, ip: str | None, now: dateti
         db.commit()  # an expired session stays revoked
         raise
     if resolved.touch:
-        sessions.touch(db, resolved.session_id, now=now)
+        try:
+            sessions.touch(db, resolved.session_id, now=now)
+        except OperationalError:
+            # The store is busy with a long write (a load's identity resolution): serving the read
+            # matters more than recording this use; the next request records it.
+            db.rollback()
+            log.warning("session last-seen time not recorded: the store is busy")
     return resolved
 
 

@@ -167,14 +167,25 @@ class VerifyResult:
 
 def verify(db: Session, batch: int = 5000, *, anchor: Path | None = None) -> VerifyResult:
     """Recompute the chain from the first record; report the first record that does not fit. With
-    ``anchor`` (``anchor_path()``), also check the trail against the checkpoints kept outside."""
+    ``anchor`` (``anchor_path()``), also check the trail against the checkpoints kept outside.
+
+    Read in this order, so that audited work going on meanwhile raises no false alarm: the checkpoints
+    first (each names a record committed before the line was written), then the head, then the records
+    up to the head (on PostgreSQL, records committed after the head was read are not walked)."""
+    points = _read_anchor(anchor) if anchor is not None else None
+    if isinstance(points, VerifyResult):
+        return points
+    head = db.execute(select(AuditHead.last_id, AuditHead.last_hash)).one_or_none()
     prev = GENESIS
     expected_id = 1
     checked = 0
     last_id = 0
+    table = AuditRecord.__table__
     while True:
-        table = AuditRecord.__table__
-        rows = db.execute(select(table).where(table.c.id > last_id).order_by(table.c.id).limit(batch)).all()
+        stmt = select(table).where(table.c.id > last_id)
+        if head is not None:
+            stmt = stmt.where(table.c.id <= head.last_id)
+        rows = db.execute(stmt.order_by(table.c.id).limit(batch)).all()
         if not rows:
             break
         for rec in rows:
@@ -188,20 +199,22 @@ def verify(db: Session, batch: int = 5000, *, anchor: Path | None = None) -> Ver
             expected_id += 1
             checked += 1
             last_id = rec.id
-    head = db.scalars(select(AuditHead)).one_or_none()
     if head is not None and (head.last_id != checked or head.last_hash != prev):
         return VerifyResult(False, checked, checked + 1, "records after the last one were removed")
     if anchor is not None:
-        return _verify_anchor(db, anchor, checked)
+        if points is None:
+            if checked:
+                missing = f"anchor file {anchor} is missing: truncation cannot be ruled out"
+                return VerifyResult(False, checked, None, missing)
+            return VerifyResult(True, checked, None, None)
+        return _check_anchor(db, points, checked)
     return VerifyResult(True, checked, None, None)
 
 
-def _verify_anchor(db: Session, path: Path, checked: int) -> VerifyResult:
-    """Every checkpoint in the anchor file names a record the trail must still hold, with that hash."""
+def _read_anchor(path: Path) -> dict[int, str] | VerifyResult | None:
+    """The checkpoints kept outside (record id -> hash); None when there is no file yet."""
     if not path.is_file():
-        if checked:
-            return VerifyResult(False, checked, None, f"anchor file {path} is missing: truncation cannot be ruled out")
-        return VerifyResult(True, checked, None, None)
+        return None
     points: dict[int, str] = {}
     with path.open(encoding="ascii", errors="replace") as f:
         for n, line in enumerate(f, start=1):
@@ -209,18 +222,19 @@ def _verify_anchor(db: Session, path: Path, checked: int) -> VerifyResult:
                 cp = json.loads(line)
                 last_id, last_hash, sig = int(cp["id"]), str(cp["hash"]), str(cp["sig"])
             except (ValueError, KeyError, TypeError):
-                return VerifyResult(False, checked, None, f"anchor line {n} is damaged")
+                return VerifyResult(False, 0, None, f"anchor line {n} is damaged")
             if not hmac.compare_digest(sig, _sign(_checkpoint_body(last_id, last_hash))):
-                return VerifyResult(False, checked, None, f"anchor line {n} is not signed with this installation's key")
+                return VerifyResult(False, 0, None, f"anchor line {n} is not signed with this installation's key")
             points[last_id] = last_hash
+    return points
+
+
+def _check_anchor(db: Session, points: dict[int, str], checked: int) -> VerifyResult:
+    """Every checkpoint names a record the trail must still hold, with that hash."""
     newest = max(points, default=0)
     if newest > checked:
-        return VerifyResult(
-            False,
-            checked,
-            checked + 1,
-            f"records {checked + 1}..{newest} were removed (the anchor saw record {newest})",
-        )
+        removed = f"records {checked + 1}..{newest} were removed (the anchor saw record {newest})"
+        return VerifyResult(False, checked, checked + 1, removed)
     ids = sorted(points)
     table = AuditRecord.__table__
     for i in range(0, len(ids), 1000):

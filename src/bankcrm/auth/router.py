@@ -73,14 +73,14 @@ def _me(db: DbSession, user: User, csrf: str) -> MeOut:
 async def login(body: LoginIn, request: Request, response: Response, db: DbSession, now: Now) -> LoginOut:
     throttle: LoginThrottle = request.app.state.login_throttle
     ip = client_ip(request)
-    throttle.check(address=ip, account_key=sessions.name_key(body.username))  # 429 before any work
-    try:
-        result = await run_in_threadpool(sessions.login, db, body.username, body.password, ip=ip, now=now)
-    except DomainError:
-        # Failures are recorded (count, lockout, audit) even though the request fails.
-        throttle.failed(address=ip)
-        await run_in_threadpool(db.commit)
-        raise
+    with throttle.attempt(address=ip, account_key=sessions.name_key(body.username)):  # 429 before any work
+        try:
+            result = await run_in_threadpool(sessions.login, db, body.username, body.password, ip=ip, now=now)
+        except DomainError:
+            # Failures are recorded (count, lockout, audit) even though the request fails.
+            throttle.failed(address=ip)
+            await run_in_threadpool(db.commit)
+            raise
     response.set_cookie(
         SESSION_COOKIE,
         result.token,

@@ -11,7 +11,10 @@ through the database.
 from __future__ import annotations
 
 import math
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
@@ -29,11 +32,39 @@ class Limits:
     per_account: RateLimitItem
 
 
+# Sign-ins one client address may have in progress at once: failures are counted when they are known
+# (after the hash), so without this a burst of parallel guesses would all pass the address check.
+IN_FLIGHT_PER_ADDRESS = 4
+
+
 class LoginThrottle:
-    def __init__(self, *, per_address: str, per_account: str) -> None:
+    def __init__(self, *, per_address: str, per_account: str, in_flight: int = IN_FLIGHT_PER_ADDRESS) -> None:
         self.limits = Limits(parse(per_address), parse(per_account))
         self._storage = MemoryStorage()
         self._limiter = MovingWindowRateLimiter(self._storage)
+        self._in_flight: dict[str, int] = {}
+        self._max_in_flight = in_flight
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def attempt(self, *, address: str | None, account_key: str) -> Iterator[None]:
+        """One sign-in attempt: ``check``, and hold one of the address's in-flight places until the
+        outcome is known (429 when they are all taken)."""
+        addr = address or "-"
+        self.check(address=address, account_key=account_key)
+        with self._lock:
+            if self._in_flight.get(addr, 0) >= self._max_in_flight:
+                raise TooManyRequests(THROTTLED.format(s=1), code="too_many_attempts", retry_after=1)
+            self._in_flight[addr] = self._in_flight.get(addr, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                left = self._in_flight[addr] - 1
+                if left:
+                    self._in_flight[addr] = left
+                else:
+                    del self._in_flight[addr]
 
     def _refuse(self, item: RateLimitItem, *keys: str) -> TooManyRequests:
         reset_at = self._limiter.get_window_stats(item, *keys).reset_time

@@ -27,6 +27,7 @@ from bankcrm.customers.models import (
     CustomerType,
     RecordKind,
 )
+from bankcrm.db import write_lock
 from bankcrm.errors import BadRequest, Conflict, NotFound
 from bankcrm.idnumbers import is_valid_resident_id, is_valid_uscc, normalize_resident_id
 from bankcrm.orgs.models import Org
@@ -106,6 +107,7 @@ def update_customer(
         raise BadRequest(f"不可修改的字段 / fields that cannot be edited: {sorted(unknown)}", code="invalid_field")
     clean = _check(c, values, db)
     if "id_type" in clean or "id_no" in clean:
+        write_lock(db)  # SQLite: the duplicate check and the change in one serialised step
         id_type = clean.get("id_type", c.id_type)
         id_no = clean.get("id_no", c.id_no)
         twin = db.scalar(
@@ -184,6 +186,7 @@ def set_managers(
     if shares and sum((s for _, s in shares), Decimal(0)) != Decimal(100):
         raise BadRequest("份额合计须为 100% / the shares must sum to 100%", code="shares_not_100")
     _check_managers(db, p, {c.org_id}, users)
+    write_lock(db)  # SQLite: the current managers read under the lock (two replacements at once)
     current = list(
         db.scalars(
             select(CustomerManager).where(CustomerManager.customer_id == c.id, CustomerManager.end_date.is_(None))
@@ -244,6 +247,7 @@ def transfer_book(db: Session, p: Principal, from_user: int, to_user: int, *, st
     same share; the old assignments end on ``start``. Returns the number of customers moved."""
     if from_user == to_user:
         raise BadRequest("移交双方相同 / the two managers are the same", code="same_manager")
+    write_lock(db)  # SQLite: both books read under the lock (shares are added up)
     current = list(
         db.scalars(
             select(CustomerManager)
@@ -291,7 +295,7 @@ ACCOUNT_ORG = Query(
 )
 
 
-def _account_org(wh: Warehouse, system: str, account_no: str) -> tuple[bool, str | None]:
+def account_org(wh: Warehouse, system: str, account_no: str) -> tuple[bool, str | None]:
     """Whether the source account exists, and its own (source system's) org code."""
     rows = wh.query(ACCOUNT_ORG, {"s": system, "a": account_no})
     return (True, rows[0][0]) if rows else (False, None)
@@ -316,11 +320,12 @@ def attach_accounts(
     c, _ = repository.get(db, p, customer_id)
     if len(set(accounts)) != len(accounts):
         raise BadRequest("账户重复 / an account is listed twice", code="duplicate_account")
+    write_lock(db)  # SQLite: who holds each account is read under the lock (a relink at the same time)
     readable = set(db.scalars(repository.readable_ids(p)))
     changed = 0
     conflicts: list[str] = []
     for system, account_no in accounts:
-        exists, org_code = _account_org(wh, system, account_no)
+        exists, org_code = account_org(wh, system, account_no)
         if not exists or not account_within(db, p, system, org_code):
             # Another branch's account reads like one that does not exist (SEC-2).
             raise NotFound(f"账户不存在 / account not found ({system})")
@@ -423,6 +428,7 @@ def create_customer(
         setattr(blank, f, None)
     clean = _check(blank, values, db, new=True)
     id_type, id_no = clean.get("id_type"), clean.get("id_no")
+    write_lock(db)  # SQLite: the duplicate check and the next customer number under the lock
     if db.scalar(select(Customer.id).where(Customer.id_type == id_type, Customer.id_no == id_no)) is not None:
         raise Conflict("该证件已属于另一客户 / another customer holds this ID", code="duplicate_id")
     number = (db.scalar(select(func.count()).select_from(Customer)) or 0) + 1

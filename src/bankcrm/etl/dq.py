@@ -10,12 +10,15 @@ from sqlalchemy.orm import Session
 
 from bankcrm.auth import audit
 from bankcrm.auth.principal import Principal
-from bankcrm.auth.scope import dq_issue_clause, get_org_in_scope, org_within, readable_customers
+from bankcrm.auth.scope import account_within, dq_issue_clause, get_org_in_scope, org_within, readable_customers
 from bankcrm.customers.models import AccountLink, Customer, CustomerManager
+from bankcrm.customers.service import account_org
+from bankcrm.db import write_lock
 from bankcrm.errors import BadRequest, Conflict, NotFound
 from bankcrm.etl.layouts import SYSTEMS
 from bankcrm.etl.models import DqIssue, DqStatus
 from bankcrm.orgs.models import Org, OrgMapping, OrgMappingRule
+from bankcrm.warehouse import Warehouse
 
 
 def list_issues(
@@ -226,10 +229,23 @@ def merge_customers(
 
 
 def relink_account(
-    db: Session, p: Principal, system: str, account_no: str, customer_id: int, note: str, *, now: datetime
+    db: Session,
+    wh: Warehouse,
+    p: Principal,
+    system: str,
+    account_no: str,
+    customer_id: int,
+    note: str,
+    *,
+    now: datetime,
 ) -> AccountLink:
     """Move one source account to another customer (splitting a wrongly joined record, or following
-    an account that now names another holder). Both customers must be in the caller's scope."""
+    an account that now names another holder). Both customers must be in the caller's scope, and the
+    account's own org too (``scope.account_within``, as every other way of linking an account)."""
+    write_lock(db)
+    _, org_code = account_org(wh, system, account_no)
+    if not account_within(db, p, system, org_code):
+        raise NotFound("账户未关联客户 / account link not found")
     link = db.scalar(select(AccountLink).where(AccountLink.system == system, AccountLink.account_no == account_no))
     if link is None:
         raise NotFound("账户未关联客户 / account link not found")

@@ -16,7 +16,7 @@ import re
 
 from sqlalchemy.orm import Session
 
-from bankcrm.auth.masking import mask, mask_unclassified
+from bankcrm.auth.masking import band_text, mask, mask_unclassified
 from bankcrm.auth.principal import Principal
 from bankcrm.auth.scope import warehouse_source_org_condition
 from bankcrm.etl.layouts import PLAIN_COLUMNS, SENSITIVE_COLUMNS, Column, Feed, personal
@@ -43,12 +43,25 @@ def _plain(c: Column, value: str) -> bool:
     return c.name in PLAIN_COLUMNS
 
 
-def _field(feed: Feed, c: Column | None, value: str, clear: bool) -> str:
+# Money columns: shown as a band to callers without ``customer.amount.view`` (rates and yields are not).
+AMOUNT_COLUMNS = frozenset(
+    {"amount", "balance", "balance_after", "contract_amount", "credit_limit", "loan_amount", "monthly_deposit"}
+    | {"overdraft_amount", "overdue_amount"}
+)
+
+
+def _has_amounts(feed: Feed) -> bool:
+    return any(c.name in AMOUNT_COLUMNS for c in feed.columns)
+
+
+def _field(feed: Feed, c: Column | None, value: str, clear: bool, amounts: bool = True) -> str:
     cut = value[:SHOWN]
     more = "…" if len(value) > SHOWN else ""
+    v = value.strip()[:SHOWN]
+    if not amounts and c is not None and c.name in AMOUNT_COLUMNS and _FORMATS["decimal"].fullmatch(v):
+        return band_text(v)
     if clear or value.strip() == "":
         return cut + more
-    v = value.strip()[:SHOWN]
     if c is not None and c.name in SENSITIVE_COLUMNS:
         return (mask(SENSITIVE_COLUMNS[c.name], v) or "") + more
     if c is not None and _plain(c, v):
@@ -58,7 +71,7 @@ def _field(feed: Feed, c: Column | None, value: str, clear: bool) -> str:
     return mask_unclassified(v) + more
 
 
-def fields(feed: Feed, raw: str, clear: bool, truncated: bool = False) -> list[RejectFieldOut]:
+def fields(feed: Feed, raw: str, clear: bool, truncated: bool = False, amounts: bool = True) -> list[RejectFieldOut]:
     """The line's fields by the layout, masked unless ``clear``. A line that does not split into the
     layout's columns is shown field by field, each masked conservatively (positions say nothing);
     a cut line keeps its leading fields' names."""
@@ -68,7 +81,7 @@ def fields(feed: Feed, raw: str, clear: bool, truncated: bool = False) -> list[R
     for i, value in enumerate(parts):
         c = feed.columns[i] if fits else None
         name = c.name if c is not None else f"#{i + 1}"
-        out.append(RejectFieldOut(name=name, value=_field(feed, c, value, clear)))
+        out.append(RejectFieldOut(name=name, value=_field(feed, c, value, clear, amounts)))
     return out
 
 
@@ -89,6 +102,7 @@ def list_rejects(
     total = int(wh.scalar(REJECT_COUNT.where(scope), params))
     rows = wh.query(REJECT_PAGE.where(scope), {**params, "n": page_size, "o": (page - 1) * page_size})
     clear = p.can_unmask
+    amounts = p.can_view_amounts
     items = []
     for file_name, line_no, raw, reason in rows:
         text = raw or ""
@@ -98,9 +112,9 @@ def list_rejects(
             RejectOut(
                 file_name=file_name,
                 line_no=line_no,
-                raw=text if clear else None,
+                raw=text if clear and (amounts or not _has_amounts(feed)) else None,
                 truncated=truncated,
-                fields=fields(feed, text, clear, truncated),
+                fields=fields(feed, text, clear, truncated, amounts),
                 reason=reason[:2000] if clear else redact_text(reason[:2000]),
             )
         )

@@ -237,7 +237,8 @@ def relink_account(
     body: RelinkIn, request: Request, db: DbSession, p: Annotated[Principal, requires("dq.edit")], now: Now
 ) -> RelinkOut:
     """Move one source account to another customer (the account number travels in the body, never the URL)."""
-    link = dq.relink_account(db, p, body.system, body.account_no, body.customer_id, body.note, now=now)
+    wh = request.app.state.warehouse()
+    link = dq.relink_account(db, wh, p, body.system, body.account_no, body.customer_id, body.note, now=now)
     db.commit()
     service.refresh_snapshot(request.app)
     return RelinkOut(system=link.system, customer_id=link.customer_id)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from bankcrm.auth import audit
 from bankcrm.auth.principal import Actor
+from bankcrm.db import write_lock
 from bankcrm.errors import BadRequest
 from bankcrm.orgs.models import Org, OrgHistory, OrgLevel, OrgStatus
 from bankcrm.schemas import CONTROL_CHARS
@@ -525,6 +526,7 @@ def plan(db: Session, file_name: str, data: bytes) -> ImportResult:
 
 
 def _lock_tree(db: Session) -> None:
+    write_lock(db)  # SQLite ignores FOR UPDATE: the plan is made under the write lock
     db.execute(select(Org.id).where(Org.parent_id.is_(None)).with_for_update())
     db.expire_all()
 
