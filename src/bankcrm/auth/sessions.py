@@ -124,9 +124,11 @@ def login(db: Session, username: str, password: str, *, ip: str | None, now: dat
         burn_verify(password)
     ok = user is not None and verify_password(user.password_hash, password)
     if not ok:
+        # Locks in one order everywhere: the failure row, then the audit head (the other order, with
+        # the count committed before hashing, deadlocked parallel guesses on PostgreSQL).
+        until = _lock(db, key, now) if count >= max_failures else None
         audit.append(db, actor, "login.failure", at=now, detail={"consecutive_failures": count})
-        if count >= max_failures:
-            until = _lock(db, key, now)
+        if until is not None:
             audit.append(db, actor, "login.lockout", at=now)
             raise _locked(until)
         raise NotAuthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
