@@ -126,11 +126,11 @@ def login(db: Session, username: str, password: str, *, ip: str | None, now: dat
     if not ok:
         # Locks in one order everywhere: the failure row, then the audit head (the other order, with
         # the count committed before hashing, deadlocked parallel guesses on PostgreSQL).
-        until = _lock(db, key, now) if count >= max_failures else None
+        lock_until = _lock(db, key, now) if count >= max_failures else None
         audit.append(db, actor, "login.failure", at=now, detail={"consecutive_failures": count})
-        if until is not None:
+        if lock_until is not None:
             audit.append(db, actor, "login.lockout", at=now)
-            raise _locked(until)
+            raise _locked(lock_until)
         raise NotAuthenticated(INVALID_CREDENTIALS, code="invalid_credentials")
 
     assert user is not None
