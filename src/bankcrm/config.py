@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     """Where the core systems drop their files, one folder per business date (``<inbox>/YYYYMMDD/``).
     Empty means ``<var_dir>/inbox``. Loads started from the UI read only from here."""
 
+    feed_formats: Path | None = None
+    """A TOML (``.toml``) or JSON (``.json``) file giving, per feed code, how this bank's core systems
+    write that file (``encoding``, ``delimiter``, ``header``, ``quote``, ``date_format``) where it differs
+    from the layouts (docs/feeds.md). Checked when a load starts; a bad entry fails the load. Empty:
+    the layouts' formats."""
+
     host: str = "127.0.0.1"
     port: int = 8000
     web_dist: Path = Path("web/dist")

@@ -96,6 +96,7 @@ def write(
     encoding: str | None = None,
     delimiter: str | None = None,
     truncate_last: bool = False,
+    bom: bytes | None = None,
 ) -> None:
     delim = delimiter or f.delimiter
     lines = [delim.join(r[c.name] for c in f.columns) for r in rows] + (extra_lines or [])
@@ -106,7 +107,8 @@ def write(
     )
     if truncate_last:
         text = text.rstrip("\n")
-    (d / f.file_name(date)).write_bytes(text.encode(encoding or f.encoding))
+    # A lone surrogate escape in a line stands for that raw byte (a byte no encoding can hold).
+    (d / f.file_name(date)).write_bytes((bom or b"") + text.encode(encoding or f.encoding, "surrogateescape"))
     amount = sum((Decimal(r[f.amount]) for r in rows), Decimal(0)) if f.amount else Decimal(0)
     (d / f.control_name(date)).write_text(
         control_line(
@@ -211,8 +213,9 @@ def test_truncated_last_line(con: Warehouse, files: Path) -> None:
         (lambda d: write(d, SAV, [sav_row(1)], ctl_amount="999.00"), "amount total 100.50 differs"),
         (lambda d: (d / SAV.control_name(DATE)).unlink(), "control file missing"),
         (lambda d: (d / SAV.file_name(DATE)).unlink(), "data file missing"),
-        (lambda d: write(d, SAV, [sav_row(1)], encoding="utf-8"), "is not valid GBK"),
-        (lambda d: write(d, CRD, [crd_row(1)], encoding="gbk"), "is not valid UTF-8"),
+        (lambda d: write(d, SAV, [sav_row(1)], encoding="utf-8"), "the file is declared GBK but looks like UTF-8"),
+        (lambda d: write(d, SAV, [sav_row(1)], extra_lines=["\udc80"]), "is not valid GBK at byte"),
+        (lambda d: write(d, CRD, [crd_row(1)], encoding="gbk"), "the file is declared UTF-8 but looks like GBK"),
         (lambda d: write(d, CRD, [crd_row(1, cust_name="南京")], encoding="gb18030", delimiter="|"), ""),
         (lambda d: write(d, SAV, [sav_row(1), sav_row(2)], delimiter=","), "wrong delimiter"),
         (lambda d: write(d, CRD, [crd_row(1)], delimiter=","), "header does not match the layout (wrong delimiter?)"),
@@ -361,3 +364,38 @@ def test_the_count_check_is_real_under_python_dash_o() -> None:
     )
     out = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.startswith("sav_account ") and "count check failed: accepted 2 + rejected 0 != received 3" in out
+
+
+def test_a_utf8_byte_order_mark_is_accepted(con: Warehouse, files: Path) -> None:
+    """ETL-5: a UTF-8 file starting with a byte-order mark loads, with or without a header line."""
+    write(files, CRD, [crd_row(1), crd_row(2)], bom=b"\xef\xbb\xbf")
+    r = load_date(con, files, DATE, FEEDS)
+    assert (r.files[2].received, r.files[2].accepted) == (2, 2)
+    assert con.scalar("SELECT min(contract_no) FROM f_crd_loan") == "HT000001"
+    # A headerless UTF-8 feed: the mark is not part of the first field.
+    write(files, CIF, [cif_row(1), cif_row(2)], encoding="utf-8", bom=b"\xef\xbb\xbf")
+    r = load_date(con, files, DATE, FEEDS, formats={"cif_customer": {"encoding": "utf-8"}})
+    assert (r.files[0].accepted, r.files[0].rejected) == (2, 0)
+    assert con.scalar("SELECT min(cust_id) FROM f_cif_customer") == "C00001"
+
+
+@pytest.mark.parametrize("text", ["José Müller", "张三", "Łódź"])
+def test_utf8_declared_gbk_never_loads_garbled(con: Warehouse, files: Path, text: str) -> None:
+    """ETL-5: UTF-8 bytes that happen to be valid GBK (accented Latin letters, much Chinese) used to
+    load silently garbled; a GBK feed whose file is valid UTF-8 with multi-byte characters fails."""
+    rows = [cif_row(1, name="Li", address=text), cif_row(2, name="Wang", address="Nanjing")]
+    write(files, CIF, rows, encoding="utf-8")
+    sent = (files / CIF.file_name(DATE)).read_bytes()
+    assert sent.decode("gbk") != sent.decode("utf-8")  # valid GBK: it would load garbled
+    _fail(con, files, "文件声明为 GBK，但内容看起来是 UTF-8 / the file is declared GBK but looks like UTF-8")
+    assert count(con, "f_cif_customer") == 0
+    if text != "Łódź":  # no GBK form
+        write(files, CIF, rows)  # the same rows in GBK load as sent
+        load_date(con, files, DATE, FEEDS)
+        assert con.scalar("SELECT address FROM f_cif_customer WHERE cust_id = 'C00001'") == text
+
+
+def test_an_ascii_only_gbk_file_loads(con: Warehouse, files: Path) -> None:
+    """ASCII is the same in GBK and UTF-8: nothing to tell apart, the file loads."""
+    write(files, CIF, [cif_row(i, name=f"Li {i}", address="Nanjing") for i in (1, 2)], encoding="utf-8")
+    assert load_date(con, files, DATE, FEEDS).files[0].accepted == 2

@@ -6,7 +6,8 @@ from bankcrm.etl.layouts import FEEDS, SYSTEMS, Column, Feed
 
 INTRO = """# Feed layouts (数据接口规范)
 
-This file is generated from `src/bankcrm/etl/layouts.py` by `bankcrm feeds doc`; do not edit it by hand.
+This file is generated from `src/bankcrm/etl/layouts.py` (and `feeds_doc.py`) by `bankcrm feeds doc`; do not edit
+it by hand.
 
 Every core system drops, for each business date (业务日期) `YYYYMMDD`, one file per feed named
 `<system>_<feed>_<YYYYMMDD>.<ext>` and beside it a control file `<system>_<feed>_<YYYYMMDD>.ctl` holding
@@ -37,6 +38,37 @@ its own message. A date folder of the server's inbox that is a link is refused t
 
 `snapshot` feeds carry the full state of every open account on that date; `events` feeds carry that day's
 transactions only.
+
+## File formats per bank
+
+Each feed below states its default format: encoding, delimiter, header line or not, no quote character
+(every character is data) and dates as `YYYYMMDD`. Where a bank's core systems write a file differently,
+the bank says so in its configuration, not in code: `BANKCRM_FEED_FORMATS` names a TOML (`.toml`) or JSON
+(`.json`) file with one entry per feed code, holding only the keys that differ:
+
+```toml
+[crd_loan]
+delimiter = ","          # one character, not a letter, digit or line end
+header = true            # the first line holds the column names, as in the tables below
+quote = '"'              # a field may be enclosed in it; a doubled one inside stands for itself
+date_format = "%Y-%m-%d" # strptime directives with %Y, %m and %d; dates are stored as dates
+
+[cif_customer]
+encoding = "utf-8"       # UTF-8 or GBK (aliases such as UTF8 or cp936 accepted)
+```
+
+The file is read when a load starts; an unknown feed or key, another encoding, a delimiter or quote of
+more than one character, a quote equal to the delimiter, or a date format without year, month and day
+fails the load before any file is read, with a message naming the entry. A date not in the feed's format
+rejects its row (`not a valid date`). Rows in the reject store keep the line as sent (in the feed's own
+delimiter).
+
+Encodings. A UTF-8 file may start with a byte-order mark (`EF BB BF`); it is skipped. Because UTF-8 bytes
+are often valid GBK too (accented Latin letters, much Chinese) and would load garbled, a file declared
+GBK that is valid UTF-8 and holds any multi-byte character fails: "文件声明为 GBK，但内容看起来是 UTF-8 /
+the file is declared GBK but looks like UTF-8" (a file of plain ASCII is the same in both and loads).
+A file declared UTF-8 that is not valid UTF-8 but is valid GBK fails naming GBK; a file valid in neither
+fails with the byte (GBK) or line (UTF-8) where it breaks. Either way the date is not published.
 """
 
 
@@ -65,6 +97,8 @@ def _feed(f: Feed) -> str:
         "",
         f"File `{f.file_name('YYYYMMDD')}`; encoding **{f.encoding.upper()}**; delimiter {_delim(f.delimiter)}; "
         f"{'first line is a header with the column names' if f.header else 'no header line'}; "
+        f"{'quote character `' + f.quote + '`; ' if f.quote else ''}"
+        f"{'' if f.date_format == '%Y%m%d' else 'dates `' + f.date_format + '`; '}"
         f"{f.per_day}; key `{', '.join(f.key)}`; control amount: "
         f"{'`' + f.amount + '`' if f.amount else 'none (row count only)'}.",
         "",

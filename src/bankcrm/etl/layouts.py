@@ -50,6 +50,11 @@ class Feed:
     encoding: Literal["utf-8", "gbk"] = "utf-8"
     delimiter: str = "|"
     header: bool = False
+    quote: str = ""
+    """The character that may enclose a field (a doubled one inside stands for itself); empty: none,
+    every character is data."""
+    date_format: str = "%Y%m%d"
+    """How ``date`` fields are written (``strptime`` directives); stored as dates whatever it is."""
     ext: str = "txt"
     per_day: Literal["snapshot", "events"] = "snapshot"
     """``snapshot``: the full state on that date (accounts, loans); ``events``: that day's rows only."""

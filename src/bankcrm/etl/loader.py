@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from bankcrm.etl.formats import FormatError, Formats, apply_formats, check_formats, configured_formats
 from bankcrm.etl.layouts import FEEDS, Feed
 from bankcrm.etl.rules import CONTROL, CONTROL_OR_TAB, bad_expr, lit, q, reasons_expr, sql_type, trimmed, typed_expr
 from bankcrm.warehouse import PgWarehouse, Query, Warehouse, safe_path
@@ -217,19 +218,55 @@ def read_control(feed: Feed, path: Path, business_date: str) -> tuple[int, Decim
         raise LoadFailed(f"控制文件数值错误 / control file numbers unreadable: {path.name}", feed=feed.code) from None
 
 
+def _looks_utf8(feed: Feed, path: Path) -> LoadFailed:
+    return LoadFailed(
+        f"{path.name} 文件声明为 GBK，但内容看起来是 UTF-8 / the file is declared GBK but looks like UTF-8 "
+        "(set the feed's encoding, or have the file sent in GBK)",
+        feed=feed.code,
+    )
+
+
+def _valid_in(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes in ``encoding`` (read in large chunks)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with path.open("rb") as src:
+            while chunk := src.read(CHUNK):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _utf8_copy(feed: Feed, path: Path, tmp: Path) -> Path:
     """The file as UTF-8 for the engine. GBK is transcoded in large chunks (C speed); a byte that is
-    not valid in the declared encoding fails the file with its offset."""
+    not valid in the declared encoding fails the file with its offset.
+
+    A UTF-8 file declared GBK often decodes as GBK without error (accented Latin letters, much
+    Chinese) into garbled text, so the bytes are checked as UTF-8 on the way: a file that is valid
+    UTF-8 and holds any multi-byte sequence fails as "declared GBK but looks like UTF-8" (pure ASCII
+    is the same in both and loads). Real GBK text is almost never valid UTF-8 as well."""
     if feed.encoding == "utf-8":
         return path
     out = tmp / (path.name + ".utf8")
-    decoder = codecs.getincrementaldecoder("gbk")(errors="strict")
+    decoder = codecs.getincrementaldecoder(feed.encoding)(errors="strict")
+    as_utf8: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    multibyte = False
     offset = 0
     with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(CHUNK):
+            if as_utf8 is not None and not chunk.isascii():
+                multibyte = True
+                try:
+                    as_utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    as_utf8 = None  # not UTF-8: no more checking
             try:
                 dst.write(decoder.decode(chunk))
             except UnicodeDecodeError as e:
+                if as_utf8 is not None and _valid_in(path, "utf-8"):
+                    raise _looks_utf8(feed, path) from None
                 at = offset + e.start
                 raise LoadFailed(
                     f"{path.name} 不是 GBK 编码（第 {at} 字节）/ is not valid GBK at byte {at}",
@@ -237,15 +274,24 @@ def _utf8_copy(feed: Feed, path: Path, tmp: Path) -> Path:
                 ) from None
             offset += len(chunk)
         dst.write(decoder.decode(b"", final=True))
+    if multibyte and as_utf8 is not None:
+        try:
+            as_utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return out
+        raise _looks_utf8(feed, path)
     return out
 
 
 def _check_header(feed: Feed, path: Path) -> None:
-    with path.open("r", encoding="utf-8", errors="replace") as fh:
+    # A UTF-8 byte-order mark before the header is no part of it (the engine skips it too).
+    with path.open("r", encoding="utf-8-sig", errors="replace") as fh:
         first = fh.readline().rstrip("\r\n")
     if not first:
         raise LoadFailed(f"{path.name} 为空，缺少表头 / is empty: no header line", feed=feed.code)
     got = [h.strip() for h in first.split(feed.delimiter)]
+    if feed.quote:
+        got = [h[1:-1] if len(h) > 1 and h[0] == h[-1] == feed.quote else h for h in got]
     want = [c.name for c in feed.columns]
     if got != want:
         missing = [c for c in want if c not in got]
@@ -261,15 +307,29 @@ def _check_header(feed: Feed, path: Path) -> None:
 # The in-process staging below (parsing, validating and exporting a file) always runs in DuckDB, on the
 # staging connection (``Warehouse.staging``), whatever the store: its SQL is DuckDB's own (read_csv,
 # rowid, range, strptime, COPY TO a file), generated per file from the feed layouts with identifiers
-# through ``rules.q`` and values bound (``$path``, ``$file``, ``$delim``). It is DuckDB-only by nature
-# and stays outside the portable layer (decision 0024); the business date it writes is checked
-# (``parse_business_date``) before any SQL is made.
+# through ``rules.q`` and values bound (``$path``, ``$file``, ``$delim``, ``$quote``); a configured date
+# format (checked by ``formats.check_formats``) is written as a quoted literal (``rules.lit``). It is
+# DuckDB-only by nature and stays outside the portable layer (decision 0024); the business date it
+# writes is checked (``parse_business_date``) before any SQL is made.
 
 
 def _drop_staging(con: duckdb.DuckDBPyConnection, code: str) -> None:
     con.execute(f"DROP VIEW IF EXISTS rows_{code}")
     for t in ("lines", "checked", "rej_out", "rej", "scan"):
         con.execute(f"DROP TABLE IF EXISTS {t}_{code}")
+
+
+def _field(feed: Feed, name: str, type_: str) -> str:
+    """A field as the checks see it: trimmed, empty meaning missing; a date written in the feed's
+    configured format is rewritten as ``YYYYMMDD`` (what the checks and the typed columns read), and
+    one that does not parse is kept marked so that the row is rejected as not a valid date."""
+    t = trimmed("o_" + name)
+    if type_ != "date" or feed.date_format == "%Y%m%d":
+        return t
+    return (
+        f"CASE WHEN {t} IS NULL THEN NULL ELSE coalesce(strftime(try_strptime({t}, {lit(feed.date_format)}), "
+        f"'%Y%m%d'), '?' || {t}) END"
+    )
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_date: str, tmp: Path) -> FileResult:
@@ -295,7 +355,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
         # Fields are read as "o_<column>" (the text as sent, kept for the raw text of bad rows),
         # trimmed once, then checked; only bad rows build their raw text.
         columns_sql = "{" + ", ".join(f"'o_{c.name}': 'VARCHAR'" for c in feed.columns) + "}"
-        values = ", ".join(f"{trimmed('o_' + c.name)} AS {q(c.name)}" for c in feed.columns)
+        values = ", ".join(f"{_field(feed, c.name, c.type)} AS {q(c.name)}" for c in feed.columns)
         sent = ", ".join(f"coalesce({q('o_' + c.name)}, '')" for c in feed.columns)
         try:
             con.execute(
@@ -303,9 +363,9 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
                 SELECT {names}, bad, CASE WHEN bad THEN concat_ws({lit(feed.delimiter)}, {sent}) END AS raw
                 FROM (SELECT *, {bad_expr(feed)} AS bad FROM (
                     SELECT *, {values} FROM read_csv($path, delim=$delim, header=$header, columns={columns_sql},
-                        auto_detect=false, quote='', escape='', store_rejects=true, rejects_table='rej_{code}',
-                        rejects_scan='scan_{code}', strict_mode=true)))""",
-                {"path": str(src), "delim": feed.delimiter, "header": feed.header},
+                        auto_detect=false, quote=$quote, escape=$quote, store_rejects=true,
+                        rejects_table='rej_{code}', rejects_scan='scan_{code}', strict_mode=true)))""",
+                {"path": str(src), "delim": feed.delimiter, "header": feed.header, "quote": feed.quote},
             )
         except duckdb.InvalidInputException:
             # The parser gives up on the whole file (a carriage return inside a line of a file
@@ -319,10 +379,15 @@ def stage_file(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path, business_
         f"SELECT min(line) FROM rej_{code} WHERE error_type IN ('INVALID UNICODE', 'INVALID ENCODING')"
     ).fetchone()
     if bad_unicode and bad_unicode[0] is not None:
-        raise LoadFailed(
-            f"{path.name} 不是 UTF-8 编码（第 {bad_unicode[0]} 行）/ is not valid UTF-8 at line {bad_unicode[0]}",
-            feed=code,
-        )
+        at = bad_unicode[0]
+        if _valid_in(src, "gbk"):
+            raise LoadFailed(
+                f"{path.name} 不是 UTF-8 编码（第 {at} 行）：文件声明为 UTF-8，但内容看起来是 GBK / "
+                f"is not valid UTF-8 at line {at}: the file is declared UTF-8 but looks like GBK "
+                "(set the feed's encoding, or have the file sent in UTF-8)",
+                feed=code,
+            )
+        raise LoadFailed(f"{path.name} 不是 UTF-8 编码（第 {at} 行）/ is not valid UTF-8 at line {at}", feed=code)
     first_line = 2 if feed.header else 1
     key = ", ".join(q(k) for k in feed.key)
     parsed, distinct_keys = con.execute(f"SELECT count(*), count(DISTINCT hash({key})) FROM checked_{code}").fetchone()  # type: ignore[misc]
@@ -461,11 +526,19 @@ def load_date(
     feeds: Iterable[Feed] = FEEDS,
     on_file: Callable[[FileResult], None] | None = None,
     run_id: int | None = None,
+    formats: Formats | None = None,
 ) -> DateResult:
     """Validate every file of the date, then publish it atomically (or raise LoadFailed, publishing
-    nothing). ``run_id`` is recorded with the published date (and its files' counts)."""
+    nothing). ``run_id`` is recorded with the published date (and its files' counts).
+
+    Each feed's file format is the layout's unless ``formats`` (feed code -> keys of
+    ``formats.KEYS``), or when None the bank's configuration (``BANKCRM_FEED_FORMATS``), says
+    otherwise; a bad entry fails the load before any file is read."""
     started = time.perf_counter()
-    feeds = list(feeds)
+    try:
+        feeds = apply_formats(feeds, configured_formats() if formats is None else check_formats(formats))
+    except FormatError as e:
+        raise LoadFailed(str(e)) from None
     ensure_schema(wh, feeds)
     result = DateResult(business_date)
     result.replaced = check_order(wh, business_date)
