@@ -372,6 +372,7 @@ def etl_load(
     from bankcrm.db import make_sessionmaker
     from bankcrm.etl.layouts import FEEDS
     from bankcrm.etl.models import RunStatus
+    from bankcrm.etl.schemas import failure_text
     from bankcrm.etl.service import run_load
 
     engine = _engine()
@@ -391,14 +392,28 @@ def etl_load(
 
             run = run_load(factory, wh, dir, date, actor=SYSTEM_ACTOR, clock=Clock(), on_file=on_file)
         wh.close()
-    table = Table(title=f"run {run.id}: {date} {run.status.value}")
-    for col in ("rows received", "accepted", "rejected", "seconds"):
-        table.add_column(col, justify="right")
-    table.add_row(f"{run.rows_received:,}", f"{run.rows_accepted:,}", f"{run.rows_rejected:,}", f"{run.seconds:.1f}")
-    console.print(table)
     if run.status != RunStatus.published:
-        console.print(f"[red]not published[/red]: {run.message}")
+        # No counts: a failed date published nothing, a table of "accepted" rows would read otherwise.
+        console.print(f"run {run.id}: {date}", markup=False)
+        console.print(failure_text(run.message), style="red", markup=False)
         raise typer.Exit(1)
+    table = Table(title=f"run {run.id}: {date} {run.status.value}")
+    figures = {
+        "rows received": run.rows_received,
+        "accepted": run.rows_accepted,
+        "rejected": run.rows_rejected,
+        "customers created": run.customers_created,
+        "customers updated": run.customers_updated,
+        "accounts linked": run.links_created,
+        "accounts org unmapped": run.accounts_unmapped,
+        "links to review": run.links_review,
+    }
+    for col in (*figures, "seconds"):
+        table.add_column(col, justify="right")
+    table.add_row(*(f"{n:,}" for n in figures.values()), f"{run.seconds:.1f}")
+    console.print(table)
+    if run.message:
+        console.print(run.message, markup=False)
 
 
 @orgs_app.command("import")

@@ -109,11 +109,11 @@ def save_rule(
     db: Session, p: Principal, system: str, strip_prefix: str, add_prefix: str, *, now: datetime
 ) -> tuple[OrgMappingRule, int, int]:
     """Save a system's rule and apply it to that system's unmapped codes whose target org exists and
-    lies in the caller's scope. Returns the rule, the codes mapped now and those still unmapped."""
+    lies in the caller's scope. A rule with neither prefix is the identity mapping: each code names the
+    org of the same code (codes equal in both systems). Returns the rule, the codes mapped now and
+    those still unmapped."""
     if system not in SYSTEMS:
         raise BadRequest(f"未知源系统 / unknown source system: {system}", code="unknown_system")
-    if not strip_prefix and not add_prefix:
-        raise BadRequest("规则须去掉或加上前缀 / a rule strips or adds a prefix", code="empty_rule")
     rule = db.get(OrgMappingRule, system)
     if rule is None:
         rule = OrgMappingRule(system=system)

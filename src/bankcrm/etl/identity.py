@@ -11,13 +11,18 @@ holder, are raised as data-quality issues.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from bankcrm.customers.models import AccountLink, AccountUnlink, Customer, CustomerType
+from bankcrm.auth import audit
+from bankcrm.auth.audit import SYSTEM_ACTOR
+from bankcrm.auth.principal import Actor
+from bankcrm.customers.models import AccountLink, AccountUnlink, Customer, CustomerChange, CustomerType
+from bankcrm.db import write_lock
 from bankcrm.etl.layouts import FEEDS, Feed
 from bankcrm.etl.loader import fact_table, parse_business_date
 from bankcrm.etl.models import DqIssue, DqStatus
@@ -25,7 +30,7 @@ from bankcrm.etl.rules import RESIDENT_WEIGHTS, q
 from bankcrm.orgs.models import Org, OrgMapping, OrgMappingRule
 from bankcrm.warehouse import Query, Warehouse
 
-SYSTEM_USER = "system"
+SYSTEM_USER = SYSTEM_ACTOR.username
 
 
 def holder_feeds() -> list[tuple[Feed, str]]:
@@ -79,6 +84,12 @@ LINKS = Query(
     f"""{_holders()}
     SELECT DISTINCT system, ref, id_type, norm_id, id_no <> norm_id AS upgraded FROM holders ORDER BY system, ref""",
 )
+ACCOUNT_ORGS = Query(
+    "identity.account_orgs",
+    f"""{_holders()}
+    SELECT system, org_code, count(*) AS n FROM holders WHERE from_cif = 0 GROUP BY system, org_code""",
+)
+"""The date's source accounts (every holder record but the customer master's) per system and org code."""
 ORG_FEEDS = [f for f in FEEDS if f.name == "org"]
 ORG_CODE_FEEDS = [
     f for f in FEEDS if f.name != "org" and "org_code" in [c.name for c in f.columns] and f.per_day == "snapshot"
@@ -100,9 +111,15 @@ ORG_CODES = {
 @dataclass
 class Resolution:
     customers_created: int = 0
+    customers_updated: int = 0
+    """Existing customers moved out of head office: their source org code is mapped now."""
     links_created: int = 0
+    links_review: int = 0
+    """Links sent to staff for review (same-name matches under another ID, accounts naming another holder)."""
     issues_raised: int = 0
     orgs_unmapped: int = 0
+    accounts_unmapped: int = 0
+    """Source accounts of the date whose org code maps to no org (their holders stand at head office)."""
     details: dict[str, int] = field(default_factory=dict)
     open_keys: dict[str, set[str]] = field(default_factory=dict, repr=False)  # per issue kind, see _raise
 
@@ -171,7 +188,75 @@ def unify_orgs(db: Session, wh: Warehouse, bd: str, now: datetime, result: Resol
     db.flush()
 
 
-def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) -> Resolution:
+REHOME_ACTION = "customer.rehome"
+
+
+def rehome(db: Session, identities: Iterable[tuple[str, str, str, str]], *, actor: Actor, now: datetime) -> int:
+    """Move the customers that stand at head office for lack of an org mapping to the org their source
+    code maps to now. ``identities`` are (ID type, normalised ID, system, org code) as ``IDENTITIES``
+    gives them. Only customers the feeds created (``source`` set) and that no one has moved since
+    (no recorded org change) are moved; each move is recorded in the customer's change history and the
+    whole is audited. Returns the number moved (the caller commits)."""
+    write_lock(db)  # SQLite: the read and the moves in one serialised step; PostgreSQL locks the rows
+    root = db.scalar(select(Org.id).where(Org.parent_id.is_(None)))
+    if root is None:
+        return 0
+    moved_before = select(CustomerChange.customer_id).where(CustomerChange.field == "org_id")
+    at_root = {
+        (t, n): i
+        for t, n, i in db.execute(
+            select(Customer.id_type, Customer.id_no, Customer.id)
+            .where(
+                Customer.org_id == root,
+                Customer.source.is_not(None),
+                Customer.merged_into_id.is_(None),
+                Customer.id.not_in(moved_before),
+            )
+            .with_for_update()
+        )
+    }
+    if not at_root:
+        return 0
+    mapping = {(m.system, m.src_code): m.org_id for m in db.scalars(select(OrgMapping)) if m.org_id is not None}
+    moves: dict[int, list[int]] = {}
+    for id_type, norm_id, system, org_code in identities:
+        cid = at_root.pop((id_type, norm_id), None)
+        target = mapping.get((system, org_code)) if cid is not None else None
+        if cid is not None and target is not None and target != root:
+            moves.setdefault(target, []).append(cid)
+    changes: list[dict[str, object]] = []
+    for target, ids in moves.items():
+        for i in range(0, len(ids), 1000):
+            chunk = ids[i : i + 1000]
+            db.execute(update(Customer).where(Customer.id.in_(chunk)).values(org_id=target, updated_at=now))
+        changes += [
+            {
+                "customer_id": cid,
+                "field": "org_id",
+                "old_value": str(root),
+                "new_value": str(target),
+                "changed_at": now,
+                "changed_by": actor.username,
+            }
+            for cid in ids
+        ]
+    if not changes:
+        return 0
+    db.execute(insert(CustomerChange), changes)
+    db.flush()
+    audit.append(
+        db,
+        actor,
+        REHOME_ACTION,
+        at=now,
+        target_type="org",
+        target_id=root,
+        detail={"moved": len(changes), "to_orgs": {str(t): len(ids) for t, ids in sorted(moves.items())}},
+    )
+    return len(changes)
+
+
+def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime, actor: Actor | None = None) -> Resolution:
     result = Resolution()
     bd = business_date
     d = parse_business_date(bd)
@@ -180,6 +265,13 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
     links = wh.query(LINKS, {"d": d})
 
     mapping = {(m.system, m.src_code): m.org_id for m in db.scalars(select(OrgMapping))}
+    result.accounts_unmapped = sum(
+        int(n) for system, code, n in wh.query(ACCOUNT_ORGS, {"d": d}) if mapping.get((system, code)) is None
+    )
+    # Customers created at head office while their code was unmapped follow its mapping now.
+    result.customers_updated = rehome(
+        db, ((r[0], r[1], r[3], r[4]) for r in identities), actor=actor or SYSTEM_ACTOR, now=now
+    )
     root = db.scalar(select(Org.id).where(Org.parent_id.is_(None)))
     # Plain tuples, not ORM objects: these maps cover every customer and link of the bank.
     # A record merged into another by staff keeps its ID: what names that ID now joins the survivor.
@@ -237,6 +329,7 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
         twin = names_in_org.setdefault((name.strip(), org_id), (id_type, norm_id))
         if twin != (id_type, norm_id):
             reviews.append(((id_type, norm_id), twin))
+            result.links_review += 1
     if new_rows:
         # A multi-row insert (a new bank creates a million customers on its first load), then the new ids
         # read back by key: RETURNING over a million rows costs more than the insert itself.
@@ -296,6 +389,7 @@ def resolve(db: Session, wh: Warehouse, business_date: str, *, now: datetime) ->
             linked[(system, ref)] = cid
             result.links_created += 1
         elif old != cid and (system, ref) not in by_staff:
+            result.links_review += 1
             _raise(
                 db,
                 result,

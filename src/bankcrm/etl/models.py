@@ -46,6 +46,14 @@ class EtlRun(Base):
     customers_created: Mapped[int] = mapped_column(default=0)
     links_created: Mapped[int] = mapped_column(default=0)
     dq_issues: Mapped[int] = mapped_column(default=0)
+    customers_updated: Mapped[int] = mapped_column(default=0)
+    """Existing customers the load changed: those standing at head office for lack of an org mapping
+    that moved to the org their source code maps to now."""
+    accounts_unmapped: Mapped[int] = mapped_column(BigInteger, default=0)
+    """Source accounts of the date whose org code maps to no org of the tree (their holders stand at
+    head office until it is mapped)."""
+    links_review: Mapped[int] = mapped_column(default=0)
+    """Links sent to staff for review: same-name matches under another ID, accounts naming another holder."""
 
 
 class EtlRunFile(Base):

@@ -188,11 +188,16 @@ def map_org(
     system: KeyPath,
     src_code: KeyPath,
     body: OrgMappingIn,
+    request: Request,
     db: DbSession,
     p: Annotated[Principal, requires("dq.edit")],
     now: Now,
 ) -> OrgMappingOut:
-    return OrgMappingOut.model_validate(dq.map_org(db, p, system, src_code, body.org_id, now=now))
+    """Map one source org code; the customers standing at head office for lack of it move there (a job)."""
+    out = OrgMappingOut.model_validate(dq.map_org(db, p, system, src_code, body.org_id, now=now))
+    db.commit()
+    service.rehome_job(request.app, p.actor)
+    return out
 
 
 @router.get("/org-mapping-rules", operation_id="etl-org_mapping_rules")
@@ -204,14 +209,20 @@ def list_org_mapping_rules(db: DbSession, p: Annotated[Principal, requires("dq.v
 def save_org_mapping_rule(
     system: KeyPath,
     body: OrgMappingRuleIn,
+    request: Request,
     db: DbSession,
     p: Annotated[Principal, requires("dq.edit")],
     now: Now,
 ) -> OrgMappingRuleResult:
-    """Map a whole source system's codes by prefix (the card system's ``K320106`` → ``320106``), now
-    for its unmapped codes and at every load for new ones."""
+    """Map a whole source system's codes by prefix (the card system's ``K320106`` → ``320106``; no
+    prefix at all: codes equal in both systems), now for its unmapped codes and at every load for new
+    ones. The customers standing at head office for lack of a code it maps move there (a job)."""
     rule, mapped, unmapped = dq.save_rule(db, p, system, body.strip_prefix, body.add_prefix, now=now)
-    return OrgMappingRuleResult(rule=OrgMappingRuleOut.model_validate(rule), mapped=mapped, unmapped=unmapped)
+    out = OrgMappingRuleResult(rule=OrgMappingRuleOut.model_validate(rule), mapped=mapped, unmapped=unmapped)
+    db.commit()
+    if mapped:
+        service.rehome_job(request.app, p.actor)
+    return out
 
 
 @router.delete("/org-mapping-rules/{system}", operation_id="etl-delete_org_mapping_rule", status_code=204)

@@ -5,11 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, computed_field
 
 from bankcrm.auth.masking import AccountNumber, IdNumber
 from bankcrm.etl.models import DqStatus, RunStatus
 from bankcrm.schemas import Id, In, Lax, Out, UtcDateTime
+
+
+def failure_text(message: str | None) -> str:
+    """The line a failed run reads as (CLI and UI): the reason, and that nothing was published."""
+    zh, sep, en = (message or "").partition(" / ")
+    if not sep:
+        zh, en = message or "未知原因", message or "unknown reason"
+    return f"失败：{zh}；未发布任何数据 / failed: {en}; nothing published"
 
 
 class RunOut(Out):
@@ -27,8 +35,18 @@ class RunOut(Out):
     rows_rejected: int
     replaced: bool
     customers_created: int
+    customers_updated: int
     links_created: int
+    accounts_unmapped: int
+    links_review: int
     dq_issues: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def failure(self) -> str | None:
+        """For a failed run, what to show instead of any count: ``失败：<原因>；未发布任何数据 /
+        failed: <reason>; nothing published``."""
+        return failure_text(self.message) if self.status == RunStatus.failed else None
 
 
 class RunFileOut(Out):

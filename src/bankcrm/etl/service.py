@@ -35,9 +35,9 @@ from bankcrm.clock import Clock
 from bankcrm.customers import tiers
 from bankcrm.db import refresh_statistics
 from bankcrm.etl import snapshot
-from bankcrm.etl.identity import Resolution, holder_feeds, resolve
+from bankcrm.etl.identity import IDENTITIES, Resolution, holder_feeds, rehome, resolve
 from bankcrm.etl.layouts import FEEDS, Feed
-from bankcrm.etl.loader import FileResult, LoadFailed, latest_published, load_date
+from bankcrm.etl.loader import FileResult, LoadFailed, latest_published, load_date, parse_business_date
 from bankcrm.etl.models import EtlRun, EtlRunFile, RunStatus
 from bankcrm.orgs.service import require_tree_for_load
 from bankcrm.system.params import get_int
@@ -264,6 +264,38 @@ def refresh_snapshot(app: Any) -> None:
     app.state.jobs.submit("snapshot.refresh", job)
 
 
+def rehome_customers(factory: sessionmaker[Session], wh: Warehouse, *, actor: Actor, clock: Clock) -> int:
+    """After an org code is mapped (by hand or by a rule): the customers standing at head office for
+    lack of it move to the mapped org now (``identity.rehome``, by their identities on the latest
+    published date), rather than at the next load. Returns the number moved."""
+    latest = latest_published(wh)
+    if latest is None:
+        return 0
+    rows = wh.query(IDENTITIES, {"d": parse_business_date(latest)})
+    with factory() as db:
+        moved = rehome(db, ((r[0], r[1], r[3], r[4]) for r in rows), actor=actor, now=clock.now())
+        db.commit()
+    return moved
+
+
+def rehome_job(app: Any, actor: Actor) -> None:
+    """``rehome_customers`` in the server's job runner, then the serving snapshot rebuilt when any moved."""
+
+    def job() -> object:
+        wh = app.state.warehouse()
+        moved = rehome_customers(app.state.sessionmaker, wh, actor=actor, clock=app.state.clock)
+        if moved:
+            with app.state.sessionmaker() as db:
+                snapshot.export_links(db, wh)
+                days = get_int(db, "customer.recent_txn_days")
+            latest = latest_published(wh)
+            if latest:
+                snapshot.build(wh, latest, txn_days=days)
+        return moved
+
+    app.state.jobs.submit("org.rehome", job)
+
+
 def serve_queue(
     factory: sessionmaker[Session],
     warehouse: Callable[[], Warehouse],
@@ -367,7 +399,7 @@ def _load(
         replaced = result.replaced
         if {f.code for f in feeds} >= {f.code for f, _ in holder_feeds()}:
             with factory() as db:
-                resolution = resolve(db, wh, business_date, now=clock.now())
+                resolution = resolve(db, wh, business_date, now=clock.now(), actor=actor)
                 db.commit()
                 snapshot.export_links(db, wh)
                 days = get_int(db, "customer.recent_txn_days")
@@ -420,6 +452,9 @@ def _finish(
         run.customers_created = resolution.customers_created
         run.links_created = resolution.links_created
         run.dq_issues = resolution.issues_raised
+        run.customers_updated = resolution.customers_updated
+        run.accounts_unmapped = resolution.accounts_unmapped
+        run.links_review = resolution.links_review
     _record_files(db, run, files, now)
     if actor is not None:
         audit.append(
@@ -433,6 +468,11 @@ def _finish(
                 "business_date": run.business_date,
                 "accepted": run.rows_accepted,
                 "rejected": run.rows_rejected,
+                "customers_created": run.customers_created,
+                "customers_updated": run.customers_updated,
+                "links_created": run.links_created,
+                "accounts_unmapped": run.accounts_unmapped,
+                "links_review": run.links_review,
                 "message": message,
             },
         )

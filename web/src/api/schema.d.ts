@@ -482,8 +482,9 @@ export interface paths {
         get?: never;
         /**
          * Save Org Mapping Rule
-         * @description Map a whole source system's codes by prefix (the card system's ``K320106`` → ``320106``), now
-         *     for its unmapped codes and at every load for new ones.
+         * @description Map a whole source system's codes by prefix (the card system's ``K320106`` → ``320106``; no
+         *     prefix at all: codes equal in both systems), now for its unmapped codes and at every load for new
+         *     ones. The customers standing at head office for lack of a code it maps move there (a job).
          */
         put: operations["etl-save_org_mapping_rule"];
         post?: never;
@@ -519,7 +520,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Map Org */
+        /**
+         * Map Org
+         * @description Map one source org code; the customers standing at head office for lack of it move there (a job).
+         */
         put: operations["etl-map_org"];
         post?: never;
         delete?: never;
@@ -2635,16 +2639,26 @@ export interface components {
         };
         /** RunDetailOut */
         RunDetailOut: {
+            /** Accounts Unmapped */
+            accounts_unmapped: number;
             /** Actor Username */
             actor_username: string;
             /** Business Date */
             business_date: string;
             /** Customers Created */
             customers_created: number;
+            /** Customers Updated */
+            customers_updated: number;
             /** Dq Issues */
             dq_issues: number;
             /** Failed Feed */
             failed_feed: string | null;
+            /**
+             * Failure
+             * @description For a failed run, what to show instead of any count: ``失败：<原因>；未发布任何数据 /
+             *     failed: <reason>; nothing published``.
+             */
+            readonly failure: string | null;
             /** Files */
             files: components["schemas"]["RunFileOut"][];
             /** Finished At */
@@ -2653,6 +2667,8 @@ export interface components {
             id: number;
             /** Links Created */
             links_created: number;
+            /** Links Review */
+            links_review: number;
             /** Message */
             message: string | null;
             /** Replaced */
@@ -2691,22 +2707,34 @@ export interface components {
         };
         /** RunOut */
         RunOut: {
+            /** Accounts Unmapped */
+            accounts_unmapped: number;
             /** Actor Username */
             actor_username: string;
             /** Business Date */
             business_date: string;
             /** Customers Created */
             customers_created: number;
+            /** Customers Updated */
+            customers_updated: number;
             /** Dq Issues */
             dq_issues: number;
             /** Failed Feed */
             failed_feed: string | null;
+            /**
+             * Failure
+             * @description For a failed run, what to show instead of any count: ``失败：<原因>；未发布任何数据 /
+             *     failed: <reason>; nothing published``.
+             */
+            readonly failure: string | null;
             /** Finished At */
             finished_at: string | null;
             /** Id */
             id: number;
             /** Links Created */
             links_created: number;
+            /** Links Review */
+            links_review: number;
             /** Message */
             message: string | null;
             /** Replaced */

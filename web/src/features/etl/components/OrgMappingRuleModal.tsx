@@ -115,21 +115,13 @@ export function OrgMappingRuleModal({
         <Form.Item
           name="add_prefix"
           label={t('mappings.rules.fields.add_prefix')}
-          dependencies={['strip_prefix']}
-          rules={[
-            prefixRule,
-            ({ getFieldValue }) => ({
-              validator: async (_, value: string | undefined) => {
-                const stripValue = String(getFieldValue('strip_prefix') ?? '').trim();
-                if (!stripValue && !(value ?? '').trim()) throw new Error(t('mappings.rules.prefixRequired'));
-              },
-            }),
-          ]}
+          rules={[prefixRule]}
+          extra={!strip && !add ? <span data-testid="rule-identity">{t('mappings.rules.identity')}</span> : undefined}
         >
           <Input maxLength={16} style={{ width: 200 }} data-testid="rule-add" />
         </Form.Item>
       </Form>
-      {samples.length > 0 && (strip || add) && (
+      {samples.length > 0 && (
         <div data-testid="rule-preview">
           <Typography.Text type="secondary">{t('mappings.rules.preview')}</Typography.Text>
           {samples.map((m) => {

@@ -93,7 +93,8 @@ describe('DataQualityPage prefix rules', () => {
     const modal = await screen.findByTestId('rule-modal');
     fireEvent.click(screen.getByTestId('rule-submit'));
     expect(await within(modal).findByText('请选择或输入来源系统')).toBeInTheDocument();
-    expect(within(modal).getByText('去掉前缀和加上前缀至少填写一项')).toBeInTheDocument();
+    // Neither prefix: the identity rule (codes equal in both systems), said so and previewed.
+    expect(within(modal).getByTestId('rule-identity')).toHaveTextContent('两项都不填：两个系统的机构代码相同，按原代码映射');
 
     fireEvent.change(inputOf('rule-system'), { target: { value: 'card' } });
     fireEvent.change(inputOf('rule-strip'), { target: { value: 'K-' } });

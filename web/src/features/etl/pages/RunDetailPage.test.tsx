@@ -23,6 +23,13 @@ const run = {
   rows_accepted: 1234560,
   rows_rejected: 7,
   replaced: false,
+  customers_created: 0,
+  customers_updated: 0,
+  links_created: 0,
+  accounts_unmapped: 0,
+  links_review: 0,
+  dq_issues: 0,
+  failure: '失败：控制文件行数不符；未发布任何数据 / failed: control row count differs; nothing published',
   files: [
     { feed: 'cust_info', file_name: 'cust_info_20240131.dat', received: 1000, accepted: 993, rejected: 7, amount_total: '0', seconds: 1.5 },
     { feed: 'acct_bal', file_name: 'acct_bal_20240131.dat', received: 1233567, accepted: 1233567, rejected: 0, amount_total: '1234567.891', seconds: 80 },
@@ -65,6 +72,20 @@ const clearRejects = {
   total: 1,
 };
 
+const published = {
+  ...run,
+  id: 8,
+  status: 'published',
+  message: null,
+  failed_feed: null,
+  failure: null,
+  customers_created: 1200,
+  customers_updated: 35,
+  links_created: 4321,
+  accounts_unmapped: 17,
+  links_review: 4,
+};
+
 afterEach(() => {
   vi.unstubAllGlobals();
 });
@@ -74,6 +95,7 @@ function stub(permissions: string[], rejects: unknown = maskedRejects) {
     'GET /api/auth/me': { status: 200, body: me(permissions) },
     'GET /api/etl/runs/7': { status: 200, body: run },
     'GET /api/etl/runs/7/rejects': { status: 200, body: rejects },
+    'GET /api/etl/runs/8': { status: 200, body: published },
   });
   vi.stubGlobal('fetch', s.fn);
   return s;
@@ -87,8 +109,16 @@ describe('RunDetailPage', () => {
     const detail = await screen.findByTestId('etl-run-detail');
     expect(within(detail).getByTestId('etl-run-status-7')).toHaveTextContent('失败');
     expect(screen.getByTestId('etl-run-failed')).toHaveTextContent('acct_bal');
-    expect(screen.getByTestId('etl-run-failed')).toHaveTextContent('控制文件行数不符');
+    expect(screen.getByTestId('etl-run-failed')).toHaveTextContent(
+      '失败：控制文件行数不符；未发布任何数据 / failed: control row count differs; nothing published',
+    );
+    // Nothing reads as published: no accepted counts, the run's or its files'.
+    expect(screen.getByTestId('etl-run-nothing-published')).toHaveTextContent('失败：未发布任何数据');
+    expect(screen.queryByTestId('etl-run-rows_accepted')).toBeNull();
+    expect(screen.queryByTestId('etl-run-customers_created')).toBeNull();
     const files = screen.getByTestId('etl-files-table');
+    expect(files).not.toHaveTextContent('入库');
+    expect(files).not.toHaveTextContent('1,234,560');
     expect(files).toHaveTextContent('1,233,567');
     expect(files).toHaveTextContent('1,234,567.89');
 
@@ -118,6 +148,20 @@ describe('RunDetailPage', () => {
     expect(raw).toHaveTextContent('<b>x</b>|110101199001011234|13800000000');
     expect(screen.getByTestId('etl-reject-12')).not.toHaveTextContent('已截断');
     expect(screen.getByTestId('etl-rejects-table')).toHaveTextContent('主键重复（首次出现在第 3 行）');
+  });
+
+  it('shows what a published load did to customers, links and org codes', async () => {
+    stub(['etl.view']);
+    renderWithApp(<RunDetailPage />, { path: '/etl/runs/:id', initialEntry: '/etl/runs/8' });
+    await screen.findByTestId('etl-run-detail');
+    expect(screen.getByTestId('etl-run-rows_accepted')).toHaveTextContent('1,234,560');
+    expect(screen.getByTestId('etl-run-customers_created')).toHaveTextContent('1,200');
+    expect(screen.getByTestId('etl-run-customers_updated')).toHaveTextContent('35');
+    expect(screen.getByTestId('etl-run-links_created')).toHaveTextContent('4,321');
+    expect(screen.getByTestId('etl-run-accounts_unmapped')).toHaveTextContent('17');
+    expect(screen.getByTestId('etl-run-links_review')).toHaveTextContent('4');
+    expect(screen.getByTestId('etl-run-detail')).toHaveTextContent('机构代码未映射的账户');
+    expect(screen.queryByTestId('etl-run-failed')).toBeNull();
   });
 
   it('offers no rejects without etl.rejects', async () => {

@@ -50,11 +50,15 @@ export function RunDetailPage() {
   if (run.isError) return <Result status="warning" title={tc('loadFailed')} subTitle={run.error.message} extra={back} />;
 
   const r = run.data;
+  const failed = r.status === 'failed';
   const fileColumns = [
     { title: t('files.feed'), dataIndex: 'feed', key: 'feed', width: 200, render: (v: string) => label('feed', v) },
     { title: t('files.file_name'), dataIndex: 'file_name', key: 'file_name' },
     { title: t('files.received'), dataIndex: 'received', key: 'received', align: 'right' as const, render: count },
-    { title: t('files.accepted'), dataIndex: 'accepted', key: 'accepted', align: 'right' as const, render: count },
+    // A failed date published nothing: no "accepted" figure that would read as published.
+    ...(failed
+      ? []
+      : [{ title: t('files.accepted'), dataIndex: 'accepted', key: 'accepted', align: 'right' as const, render: count }]),
     {
       title: t('files.rejected'),
       dataIndex: 'rejected',
@@ -102,13 +106,13 @@ export function RunDetailPage() {
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="etl-run-detail">
       {back}
-      {r.status === 'failed' && (
+      {failed && (
         <Alert
           type="error"
           showIcon
           data-testid="etl-run-failed"
           title={t('failed.title', { feed: r.failed_feed ?? t('failed.noFeed') })}
-          description={r.message ?? undefined}
+          description={r.failure ?? r.message ?? undefined}
         />
       )}
       <Card size="small" title={t('detail.title', { id: r.id, date: formatBusinessDate(r.business_date) })}>
@@ -121,9 +125,34 @@ export function RunDetailPage() {
           <Descriptions.Item label={t('fields.started_at')}>{formatDateTime(r.started_at)}</Descriptions.Item>
           <Descriptions.Item label={t('fields.finished_at')}>{formatDateTime(r.finished_at)}</Descriptions.Item>
           <Descriptions.Item label={t('fields.seconds')}>{formatDuration(runSeconds(r))}</Descriptions.Item>
-          <Descriptions.Item label={t('fields.rows_received')}>{formatCount(r.rows_received)}</Descriptions.Item>
-          <Descriptions.Item label={t('fields.rows_accepted')}>{formatCount(r.rows_accepted)}</Descriptions.Item>
-          <Descriptions.Item label={t('fields.rows_rejected')}>{formatCount(r.rows_rejected)}</Descriptions.Item>
+          {failed ? (
+            <Descriptions.Item label={t('fields.rows_accepted')}>
+              <Typography.Text type="danger" data-testid="etl-run-nothing-published">
+                {t('failed.nothingPublished')}
+              </Typography.Text>
+            </Descriptions.Item>
+          ) : (
+            (
+              [
+              ['rows_received', r.rows_received],
+              ['rows_accepted', r.rows_accepted],
+              ['rows_rejected', r.rows_rejected],
+              ...(r.status === 'published'
+                ? ([
+                    ['customers_created', r.customers_created],
+                    ['customers_updated', r.customers_updated],
+                    ['links_created', r.links_created],
+                    ['accounts_unmapped', r.accounts_unmapped],
+                    ['links_review', r.links_review],
+                  ] as const)
+                : []),
+              ] as (readonly [string, number])[]
+            ).map(([key, value]) => (
+              <Descriptions.Item key={key} label={t(`fields.${key}`)}>
+                <span data-testid={`etl-run-${key}`}>{formatCount(value)}</span>
+              </Descriptions.Item>
+            ))
+          )}
           <Descriptions.Item label={t('fields.actor')}>{label('actor', r.actor_username)}</Descriptions.Item>
           <Descriptions.Item label={t('fields.replaced')}>{r.replaced ? t('yes') : t('no')}</Descriptions.Item>
           {r.status !== 'failed' && r.message && (
@@ -134,7 +163,7 @@ export function RunDetailPage() {
       <Card size="small" title={t('files.title')}>
         <DataTable<EtlRunFile> testId="etl-files-table" rowKey="feed" rows={r.files} columns={fileColumns} />
       </Card>
-      {r.files.length > 0 && (
+      {r.files.length > 0 && !failed && (
         <Card size="small" title={t('files.chart')}>
           <FeedChart files={r.files} />
         </Card>

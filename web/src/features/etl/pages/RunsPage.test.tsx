@@ -40,6 +40,9 @@ describe('RunsPage', () => {
     expect(screen.getByTestId('etl-run-status-2')).toHaveClass('ant-tag-success');
     expect(within(table).getAllByText('1,234,567').length).toBeGreaterThan(0);
     expect(within(table).getByText('文件 acct_bal 缺少控制文件')).toBeInTheDocument();
+    // The failed date shows no accepted count (it published nothing); the published one does.
+    expect(screen.getByTestId('etl-run-nothing-3')).toHaveTextContent('失败：未发布任何数据');
+    expect(within(table).getAllByText('1,234,567')).toHaveLength(3); // received twice, accepted once
 
     fireEvent.click(screen.getByTestId('etl-run-link-3'));
     expect(await screen.findByTestId('detail-route')).toBeInTheDocument();

@@ -52,7 +52,21 @@ export function RunsPage() {
       render: (v: EtlRunStatus, r: EtlRun) => <RunStatusTag status={v} testId={`etl-run-status-${r.id}`} />,
     },
     { title: t('fields.rows_received'), dataIndex: 'rows_received', key: 'rows_received', align: 'right' as const, render: count },
-    { title: t('fields.rows_accepted'), dataIndex: 'rows_accepted', key: 'rows_accepted', align: 'right' as const, render: count },
+    {
+      title: t('fields.rows_accepted'),
+      dataIndex: 'rows_accepted',
+      key: 'rows_accepted',
+      align: 'right' as const,
+      // A failed date published nothing: never an "accepted" figure that reads as published.
+      render: (v: number, r: EtlRun) =>
+        r.status === 'failed' ? (
+          <Typography.Text type="danger" data-testid={`etl-run-nothing-${r.id}`}>
+            {t('failed.nothingPublished')}
+          </Typography.Text>
+        ) : (
+          formatCount(v)
+        ),
+    },
     {
       title: t('fields.rows_rejected'),
       dataIndex: 'rows_rejected',
