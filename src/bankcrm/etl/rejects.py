@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bankcrm.auth.masking import band_text, mask, mask_unclassified
 from bankcrm.auth.principal import Principal
 from bankcrm.auth.scope import warehouse_source_org_condition
+from bankcrm.etl.formats import FormatError, apply_formats, configured_formats
 from bankcrm.etl.layouts import PLAIN_COLUMNS, SENSITIVE_COLUMNS, Column, Feed, personal
 from bankcrm.etl.loader import RAW_LIMIT, TRUNCATED
 from bankcrm.etl.models import EtlRun
@@ -103,6 +104,10 @@ def list_rejects(
     rows = wh.query(REJECT_PAGE.where(scope), {**params, "n": page_size, "o": (page - 1) * page_size})
     clear = p.can_unmask
     amounts = p.can_view_amounts
+    try:  # the line as the bank sent it: split by the delimiter its configuration names
+        shown_as = apply_formats([feed], configured_formats())[0]
+    except FormatError:
+        shown_as = feed  # a broken configuration fails every load with its message; show by the layout
     items = []
     for file_name, line_no, raw, reason in rows:
         text = raw or ""
@@ -114,7 +119,7 @@ def list_rejects(
                 line_no=line_no,
                 raw=text if clear and (amounts or not _has_amounts(feed)) else None,
                 truncated=truncated,
-                fields=fields(feed, text, clear, truncated, amounts),
+                fields=fields(shown_as, text, clear, truncated, amounts),
                 reason=reason[:2000] if clear else redact_text(reason[:2000]),
             )
         )
