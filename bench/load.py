@@ -228,17 +228,21 @@ def report(prefix: Path, args: argparse.Namespace, wall: float, server_cpu: floa
     )
     worst = 0.0
     errors = 0
+
+    def num(v: str | None) -> float:
+        return float(v) if v and v != "N/A" else 0.0
+
     for r in rows:
         name = r["Name"] if r["Name"] != "Aggregated" else "ALL"
-        p99 = float(r["99%"] or 0)
+        p99 = num(r["99%"])
         if name not in ("ALL", "sign in", "list (first page)"):
             worst = max(worst, p99)
         if name == "ALL":
             errors = int(r["Failure Count"])
         print(
-            f"{name:22s} {int(r['Request Count']):9d} {int(r['Failure Count']):7d} {float(r['Requests/s']):7.1f} "
-            f"{float(r['50%'] or 0):5.0f}ms {float(r['95%'] or 0):5.0f}ms {p99:5.0f}ms "
-            f"{float(r['Max Response Time']):6.0f}ms"
+            f"{name:22s} {int(r['Request Count']):9d} {int(r['Failure Count']):7d} {num(r['Requests/s']):7.1f} "
+            f"{num(r['50%']):5.0f}ms {num(r['95%']):5.0f}ms {p99:5.0f}ms "
+            f"{num(r['Max Response Time']):6.0f}ms"
         )
     for f in failures[:10]:
         print(f"  error: {f['Method']} {f['Name']}: {f['Error'][:160]} x{f['Occurrences']}")
