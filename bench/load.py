@@ -212,7 +212,11 @@ def main() -> None:
         server_cpu = cpu_seconds(server.pid) - cpu0
     finally:
         server.terminate()
-        server.wait(timeout=60)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # open connections past uvicorn's graceful shutdown
+            server.kill()
+            server.wait(timeout=30)
         log.close()
     report(prefix, args, wall, server_cpu)
 

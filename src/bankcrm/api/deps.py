@@ -99,6 +99,10 @@ def _authenticate(db: Session, token: str | None, *, ip: str | None, now: dateti
             # matters more than recording this use; the next request records it.
             db.rollback()
             log.warning("session last-seen time not recorded: the store is busy")
+    # End the check's read transaction: the connection goes back to the pool while the request waits
+    # for a worker thread (holding it there let waiting requests take every connection from the
+    # threads that run routes: pool time-outs at 300 users).
+    db.commit()
     return resolved
 
 
